@@ -1,0 +1,39 @@
+/**
+ * Model profiles: what a client gets for `?model=<name>`. A profile names its engines and
+ * the defaults a new session starts with. A name that matches no profile gets the default one.
+ */
+import type { Voice } from '@parley/protocol';
+import type { LlmEngine } from './engines/llm/index.js';
+
+export interface ModelProfile {
+  name: string;
+  llm: LlmEngine;
+  /** Instructions a session starts with, before any `session.update`. */
+  instructions: string;
+  voice: Voice;
+}
+
+export class ProfileRegistry {
+  readonly #profiles = new Map<string, ModelProfile>();
+  readonly defaultProfile: ModelProfile;
+
+  constructor(profiles: readonly ModelProfile[], defaultName?: string) {
+    if (profiles.length === 0) throw new TypeError('ProfileRegistry needs at least one profile');
+    for (const profile of profiles) {
+      if (this.#profiles.has(profile.name)) throw new TypeError(`Duplicate model profile name '${profile.name}'`);
+      this.#profiles.set(profile.name, profile);
+    }
+    const fallback = defaultName === undefined ? profiles[0] : this.#profiles.get(defaultName);
+    if (!fallback) throw new TypeError(`Default model profile '${defaultName}' is not defined`);
+    this.defaultProfile = fallback;
+  }
+
+  /** The profile called `name`, or the default one. */
+  resolve(name: string | null | undefined): ModelProfile {
+    return (name ? this.#profiles.get(name) : undefined) ?? this.defaultProfile;
+  }
+
+  list(): ModelProfile[] {
+    return [...this.#profiles.values()];
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Conversation items → the chat messages an LLM engine reads. The chat format requires each
+ * tool result to follow the assistant message that called the tool, so outputs are placed
+ * right after their calls wherever they sit in the conversation; a call the client never
+ * answered gets a stated placeholder rather than vanishing.
+ */
+import type { Item, MessageItem } from '@parley/protocol';
+import type { ChatContentPart, ChatMessage, ChatToolCall } from '../engines/llm/index.js';
+
+export const UNANSWERED_CALL_OUTPUT = 'No result was returned for this call.';
+
+function userContent(item: MessageItem, images: boolean): string | ChatContentPart[] {
+  const parts: ChatContentPart[] = [];
+  for (const part of item.content) {
+    if (part.type === 'input_text') parts.push({ type: 'text', text: part.text });
+    else if (part.type === 'input_audio' && part.transcript) parts.push({ type: 'text', text: part.transcript });
+    else if (part.type === 'input_image') {
+      parts.push(images ? { type: 'image_url', image_url: { url: part.image_url } } : { type: 'text', text: '[image omitted]' });
+    }
+  }
+  if (parts.every((p) => p.type === 'text')) return parts.map((p) => (p as { text: string }).text).join('\n');
+  return parts;
+}
+
+/** What the assistant said: its text, or the transcript of what was heard of its audio. */
+export function assistantText(item: MessageItem): string {
+  return item.content
+    .map((part) => (part.type === 'output_text' ? part.text : part.type === 'output_audio' ? (part.transcript ?? '') : ''))
+    .join('');
+}
+
+function systemText(item: MessageItem): string {
+  return item.content.map((part) => (part.type === 'input_text' ? part.text : '')).join('\n');
+}
+
+export interface ContextOptions {
+  instructions: string;
+  /** Whether the engine reads images; if not they are replaced by a note. */
+  images: boolean;
+}
+
+export function buildChatMessages(items: readonly Item[], options: ContextOptions): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (options.instructions) messages.push({ role: 'system', content: options.instructions });
+  const outputs = new Map<string, string>();
+  for (const item of items) if (item.type === 'function_call_output') outputs.set(item.call_id, item.output);
+
+  let pendingCalls: ChatToolCall[] = [];
+  const flushCalls = () => {
+    if (pendingCalls.length === 0) return;
+    const last = messages.at(-1);
+    // Text the assistant said just before calling belongs to the same assistant turn.
+    if (last?.role === 'assistant' && !last.tool_calls) last.tool_calls = pendingCalls;
+    else messages.push({ role: 'assistant', content: null, tool_calls: pendingCalls });
+    for (const call of pendingCalls) {
+      messages.push({ role: 'tool', tool_call_id: call.id, content: outputs.get(call.id) ?? UNANSWERED_CALL_OUTPUT });
+    }
+    pendingCalls = [];
+  };
+
+  for (const item of items) {
+    if (item.type === 'function_call') {
+      pendingCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments || '{}' } });
+      continue;
+    }
+    if (item.type === 'function_call_output') continue;
+    flushCalls();
+    if (item.type !== 'message') continue;
+    if (item.role === 'system') messages.push({ role: 'system', content: systemText(item) });
+    else if (item.role === 'user') {
+      const content = userContent(item, options.images);
+      if (content.length > 0) messages.push({ role: 'user', content });
+    } else {
+      const text = assistantText(item);
+      if (text) messages.push({ role: 'assistant', content: text });
+    }
+  }
+  flushCalls();
+  return messages;
+}

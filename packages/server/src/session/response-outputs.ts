@@ -1,0 +1,151 @@
+/**
+ * The output items of one response and the events that open, stream and close them. Each
+ * output is added to the response and (unless the response is out-of-band) to the
+ * conversation, streams its deltas, and closes with the done chain: inner to outer, as the
+ * hosted services do.
+ */
+import { newId, type FunctionCallItem, type MessageItem, type ServerEventInit } from '@parley/protocol';
+import type { Conversation } from './conversation.js';
+import { snapshotItem } from './item-snapshot.js';
+
+export interface OutputContext {
+  readonly responseId: string;
+  emit(event: ServerEventInit): void;
+  /** Null for out-of-band responses, whose items join no conversation. */
+  readonly conversation: Conversation | null;
+}
+
+export type OutputStatus = 'completed' | 'incomplete';
+
+abstract class Output<I extends MessageItem | FunctionCallItem> {
+  protected closed = false;
+
+  constructor(
+    protected readonly ctx: OutputContext,
+    readonly outputIndex: number,
+    readonly item: I,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  protected addItem(): void {
+    const { ctx, item } = this;
+    ctx.emit({ type: 'response.output_item.added', response_id: ctx.responseId, output_index: this.outputIndex, item: snapshotItem(item) });
+    if (ctx.conversation) {
+      const previous = ctx.conversation.append(item);
+      ctx.emit({ type: 'conversation.item.added', item: snapshotItem(item), previous_item_id: previous });
+    }
+  }
+
+  protected finishItem(status: OutputStatus): void {
+    const { ctx, item } = this;
+    item.status = status;
+    ctx.emit({ type: 'response.output_item.done', response_id: ctx.responseId, output_index: this.outputIndex, item: snapshotItem(item) });
+    if (ctx.conversation?.has(item.id)) {
+      ctx.emit({ type: 'conversation.item.done', item: snapshotItem(item), previous_item_id: ctx.conversation.previousIdOf(item.id) });
+    }
+  }
+
+  abstract close(status: OutputStatus): void;
+}
+
+/**
+ * An assistant message. `text` modality streams `output_text`; `audio` modality streams the
+ * transcript of an `output_audio` part.
+ */
+export class MessageOutput extends Output<MessageItem> {
+  readonly #modality: 'text' | 'audio';
+  #text = '';
+
+  constructor(ctx: OutputContext, outputIndex: number, modality: 'text' | 'audio') {
+    super(ctx, outputIndex, { id: newId('item'), object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] });
+    this.#modality = modality;
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  #ref() {
+    return { response_id: this.ctx.responseId, item_id: this.item.id, output_index: this.outputIndex, content_index: 0 };
+  }
+
+  open(): void {
+    this.addItem();
+    if (this.#modality === 'text') {
+      this.item.content.push({ type: 'output_text', text: '' });
+      this.ctx.emit({ type: 'response.content_part.added', ...this.#ref(), part: { type: 'text', text: '' } });
+    } else {
+      this.item.content.push({ type: 'output_audio', transcript: '' });
+      this.ctx.emit({ type: 'response.content_part.added', ...this.#ref(), part: { type: 'audio', transcript: '' } });
+    }
+  }
+
+  appendText(delta: string): void {
+    this.#text += delta;
+    const part = this.item.content[0]!;
+    if (part.type === 'output_text') {
+      part.text = this.#text;
+      this.ctx.emit({ type: 'response.output_text.delta', ...this.#ref(), delta });
+    } else if (part.type === 'output_audio') {
+      part.transcript = this.#text;
+      this.ctx.emit({ type: 'response.output_audio_transcript.delta', ...this.#ref(), delta });
+    }
+  }
+
+  close(status: OutputStatus): void {
+    if (this.closed) return;
+    this.closed = true;
+    const ref = this.#ref();
+    if (this.#modality === 'text') {
+      this.ctx.emit({ type: 'response.output_text.done', ...ref, text: this.#text });
+      this.ctx.emit({ type: 'response.content_part.done', ...ref, part: { type: 'text', text: this.#text } });
+    } else {
+      this.ctx.emit({ type: 'response.output_audio.done', ...ref });
+      this.ctx.emit({ type: 'response.output_audio_transcript.done', ...ref, transcript: this.#text });
+      this.ctx.emit({ type: 'response.content_part.done', ...ref, part: { type: 'audio', transcript: this.#text } });
+    }
+    this.finishItem(status);
+  }
+}
+
+/**
+ * A function call. It is `in_progress` when added and `completed` only when done:
+ * agents-realtime runs a tool whenever it sees the call `completed`, so marking it completed
+ * early would run the tool twice.
+ */
+export class FunctionCallOutput extends Output<FunctionCallItem> {
+  constructor(ctx: OutputContext, outputIndex: number, callId: string, name: string) {
+    super(ctx, outputIndex, {
+      id: newId('item'),
+      object: 'realtime.item',
+      type: 'function_call',
+      status: 'in_progress',
+      call_id: callId,
+      name,
+      arguments: '',
+    });
+  }
+
+  #ref() {
+    return { response_id: this.ctx.responseId, item_id: this.item.id, output_index: this.outputIndex, call_id: this.item.call_id };
+  }
+
+  open(): void {
+    this.addItem();
+  }
+
+  appendArguments(delta: string): void {
+    this.item.arguments += delta;
+    this.ctx.emit({ type: 'response.function_call_arguments.delta', ...this.#ref(), delta });
+  }
+
+  close(status: OutputStatus): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.emit({ type: 'response.function_call_arguments.done', ...this.#ref(), name: this.item.name, arguments: this.item.arguments });
+    this.finishItem(status);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Resolves a `response.create` against the session: which settings win (the request's
+ * overrides, else the session's), which items form the context, and what the LLM is asked.
+ */
+import { mergeAudioFormat, ParleyError, type Item, type ResponseParams, type SessionObject, type Tool, type ToolChoice } from '@parley/protocol';
+import type { LlmEngine, LlmTool, LlmToolChoice } from '../engines/llm/index.js';
+import type { Conversation } from './conversation.js';
+import { itemFromInput } from './items-from-input.js';
+import { buildChatMessages } from './llm-context.js';
+import type { ResponsePlan } from './response-run.js';
+import { checkTools } from './session-config.js';
+
+function llmTools(tools: readonly Tool[]): LlmTool[] {
+  return tools.flatMap((tool) => (tool.type === 'function' ? [{ name: tool.name, description: tool.description, parameters: tool.parameters }] : []));
+}
+
+function llmToolChoice(choice: ToolChoice): LlmToolChoice {
+  if (typeof choice === 'string') return choice;
+  return choice.type === 'function' ? { name: choice.name } : 'auto';
+}
+
+/** The items the response reads: `input` replaces the conversation, `append_input_items` extends it. */
+function contextItems(params: ResponseParams, conversation: Conversation): Item[] {
+  if (params.input) {
+    const resolved: Item[] = [];
+    params.input.forEach((entry, index) => {
+      const param = `response.input[${index}]`;
+      if (entry.type === 'item_reference') {
+        const item = conversation.get(entry.id);
+        if (!item) throw new ParleyError('item_not_found', `Item with id '${entry.id}' not found in the conversation.`, { param: `${param}.id` });
+        resolved.push(item);
+      } else {
+        resolved.push(itemFromInput(entry, [...conversation.items, ...resolved], param));
+      }
+    });
+    return resolved;
+  }
+  const items = [...conversation.items];
+  params.append_input_items?.forEach((entry, index) => {
+    const param = `response.append_input_items[${index}]`;
+    if (entry.type === 'item_reference') {
+      const item = conversation.get(entry.id);
+      if (!item) throw new ParleyError('item_not_found', `Item with id '${entry.id}' not found in the conversation.`, { param: `${param}.id` });
+      items.push(item);
+    } else {
+      items.push(itemFromInput(entry, items, param));
+    }
+  });
+  return items;
+}
+
+export interface PlanInput {
+  params: ResponseParams;
+  session: SessionObject;
+  /** Whether a client set the session's temperature (else the model's default applies). */
+  temperatureSet: boolean;
+  conversation: Conversation;
+  llm: LlmEngine;
+}
+
+export function planResponse({ params, session, temperatureSet, conversation, llm }: PlanInput): ResponsePlan {
+  const tools = params.tools ?? session.tools;
+  const toolChoice = params.tool_choice ?? session.tool_choice;
+  checkTools(tools, toolChoice, 'response');
+  let instructions = params.instructions ?? session.instructions;
+  if (params.additional_instructions) instructions = instructions ? `${instructions}\n\n${params.additional_instructions}` : params.additional_instructions;
+  const output = params.audio?.output;
+  return {
+    output_modalities: params.output_modalities ?? session.output_modalities,
+    voice: output?.voice ?? session.audio.output.voice,
+    format: mergeAudioFormat(session.audio.output.format, output?.format),
+    max_output_tokens: params.max_output_tokens ?? session.max_output_tokens,
+    temperature: params.temperature ?? session.temperature,
+    temperatureSet: temperatureSet || params.temperature !== undefined,
+    metadata: params.metadata ?? null,
+    messages: buildChatMessages(contextItems(params, conversation), { instructions, images: llm.capabilities.images }),
+    tools: llm.capabilities.tools ? llmTools(tools) : [],
+    tool_choice: llmToolChoice(toolChoice),
+  };
+}

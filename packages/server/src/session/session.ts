@@ -1,0 +1,345 @@
+/**
+ * A realtime session: one client's conversation with its configuration, input audio buffer
+ * and responses. It speaks only canonical events — the transport decodes and encodes the
+ * dialect — so it is driven in tests without a socket.
+ *
+ * Every client event is handled to completion, synchronously, in arrival order. Work that
+ * takes time (a response streaming from the LLM) runs on its own and reaches the wire only
+ * through `#emit`, which stops at `close()`. A failing handler answers that client event
+ * with an `error` event and leaves the session serving.
+ */
+import {
+  isParleyError,
+  newId,
+  ParleyError,
+  type ClientEvent,
+  type ClientEventOf,
+  type Item,
+  type MessageItem,
+  type ServerEvent,
+  type ServerEventInit,
+  type SessionObject,
+  type SessionPatch,
+} from '@parley/protocol';
+import { FixedTextLlm } from '../engines/llm/fixed-text.js';
+import type { Logger } from '../logger.js';
+import type { ModelProfile } from '../profiles.js';
+import { Conversation } from './conversation.js';
+import { InputAudioBuffer, bytesPerMs } from './input-audio-buffer.js';
+import { snapshotItem } from './item-snapshot.js';
+import { itemFromInput } from './items-from-input.js';
+import { planResponse } from './response-planner.js';
+import { ResponseRun } from './response-run.js';
+import { ResponseTracker } from './response-tracker.js';
+import { defaultSession, mergeSession } from './session-config.js';
+
+/** A commit needs at least this much audio (the hosted services' rule). */
+export const MIN_COMMIT_MS = 100;
+export const DEFAULT_MAX_SESSION_MS = 60 * 60 * 1000;
+
+export interface SessionOptions {
+  profile: ModelProfile;
+  /** The model name the client asked for (`?model=`), echoed in the session; defaults to the profile's name. */
+  model?: string | null;
+  /** Receives every server event, in order. */
+  send(event: ServerEvent): void;
+  logger: Logger;
+  maxDurationMs?: number;
+}
+
+export class Session {
+  readonly id = newId('sess');
+  readonly #profile: ModelProfile;
+  readonly #send: (event: ServerEvent) => void;
+  readonly #logger: Logger;
+  readonly #conversation = new Conversation();
+  readonly #responses = new ResponseTracker();
+  readonly #input: InputAudioBuffer;
+  #config: SessionObject;
+  #temperatureSet = false;
+  #closed = false;
+  /** Voice Live: the open `input_audio.turn`, if any. */
+  #turnId: string | null = null;
+  /** Voice Live: text streamed with `input_text.delta`, by item id. */
+  readonly #textDrafts = new Map<string, string>();
+  readonly #warned = new Set<string>();
+
+  constructor(options: SessionOptions) {
+    this.#profile = options.profile;
+    this.#send = options.send;
+    this.#logger = options.logger.child({ session_id: this.id });
+    this.#config = defaultSession(this.id, {
+      model: options.model || options.profile.name,
+      instructions: options.profile.instructions,
+      voice: options.profile.voice,
+      maxDurationMs: options.maxDurationMs ?? DEFAULT_MAX_SESSION_MS,
+    });
+    this.#input = new InputAudioBuffer(this.#config.audio.input.format);
+  }
+
+  get config(): SessionObject {
+    return this.#config;
+  }
+
+  get conversation(): Conversation {
+    return this.#conversation;
+  }
+
+  /** Sends `session.created`: the first event of every connection. */
+  start(): void {
+    this.#emit({ type: 'session.created', session: this.#config });
+    this.#emit({ type: 'conversation.created', conversation: { id: this.#conversation.id, object: 'realtime.conversation' } });
+  }
+
+  /** Stops all work; nothing more is sent. Running responses abort their engine requests. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const run of this.#responses.all()) run.cancel('client_cancelled');
+  }
+
+  /** Answers a client event that could not be decoded. */
+  reportError(error: ParleyError, eventId: string | null): void {
+    this.#emit({ type: 'error', error: error.toWire(eventId) });
+  }
+
+  handle(event: ClientEvent): void {
+    if (this.#closed) return;
+    try {
+      this.#dispatch(event);
+    } catch (err) {
+      if (isParleyError(err)) {
+        this.reportError(err, event.event_id ?? null);
+        return;
+      }
+      this.#logger.error('client event handler failed', {
+        type: event.type,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      this.reportError(
+        new ParleyError('internal_error', `An internal error occurred while handling '${event.type}'. The session continues.`),
+        event.event_id ?? null,
+      );
+    }
+  }
+
+  #dispatch(event: ClientEvent): void {
+    switch (event.type) {
+      case 'session.update':
+        return this.#updateSession(event.session, 'session.updated');
+      case 'transcription_session.update':
+        return this.#updateSession(event.session, 'transcription_session.updated');
+      case 'input_audio_buffer.append':
+        return this.#input.append(event.audio);
+      case 'input_audio_buffer.commit':
+        this.#commitInput();
+        return;
+      case 'input_audio_buffer.clear':
+      case 'input_audio.clear':
+        this.#input.clear();
+        return this.#emit({ type: 'input_audio_buffer.cleared' });
+      case 'output_audio_buffer.clear':
+        throw new ParleyError(
+          'unsupported_feature',
+          'output_audio_buffer.clear applies to WebRTC connections, where the server plays the audio. Over a WebSocket the client plays it: stop playback and send conversation.item.truncate.',
+        );
+      case 'conversation.item.create':
+        return this.#createItem(event);
+      case 'conversation.item.retrieve': {
+        const item = this.#conversation.require(event.item_id, 'retrieving');
+        return this.#emit({ type: 'conversation.item.retrieved', item: snapshotItem(item, true) });
+      }
+      case 'conversation.item.truncate':
+        return this.#truncate(event);
+      case 'conversation.item.delete':
+        this.#conversation.require(event.item_id, 'deleting');
+        this.#conversation.delete(event.item_id);
+        return this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
+      case 'response.create':
+        return this.#createResponse(event);
+      case 'response.cancel':
+        return this.#cancelResponse(event);
+      case 'session.avatar.connect':
+        throw new ParleyError('unsupported_feature', 'Avatar video is not available on this server.');
+      case 'input_audio.turn.start':
+        this.#input.clear();
+        this.#turnId = event.turn_id;
+        return;
+      case 'input_audio.turn.append':
+        this.#requireTurn(event.turn_id);
+        return this.#input.append(event.audio);
+      case 'input_audio.turn.end':
+        return this.#endTurn(event.turn_id);
+      case 'input_audio.turn.cancel':
+        this.#requireTurn(event.turn_id);
+        this.#turnId = null;
+        this.#input.clear();
+        return;
+      case 'input_text.delta':
+        this.#textDrafts.set(event.id, (this.#textDrafts.get(event.id) ?? '') + event.delta);
+        return;
+      case 'input_text.done':
+        return this.#finishTextInput(event.id);
+    }
+  }
+
+  #emit(init: ServerEventInit): void {
+    if (this.#closed) return;
+    // `type` first, then `event_id` (agents-realtime ignores server events without one), then the payload.
+    this.#send(Object.assign({ type: init.type, event_id: newId('event') }, init) as ServerEvent);
+  }
+
+  #warn(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#logger.warn(message);
+    this.#emit({ type: 'warning', warning: { message, code: key, param: null } });
+  }
+
+  #updateSession(patch: SessionPatch, reply: 'session.updated' | 'transcription_session.updated'): void {
+    const next = mergeSession(this.#config, patch);
+    this.#config = next;
+    if (patch.temperature !== undefined) this.#temperatureSet = true;
+    this.#input.setFormat(next.audio.input.format);
+    this.#emit({ type: reply, session: next });
+    if (next.avatar || next.output_modalities.includes('avatar')) {
+      this.#warn('avatar_unavailable', 'Avatar video is not available on this server; the session continues with audio only.');
+    }
+  }
+
+  #addItem(item: Item, previousItemId?: string | null): void {
+    const previous = this.#conversation.insert(item, previousItemId);
+    this.#emit({ type: 'conversation.item.added', item: snapshotItem(item), previous_item_id: previous });
+    this.#emit({ type: 'conversation.item.done', item: snapshotItem(item), previous_item_id: previous });
+  }
+
+  #createItem(event: ClientEventOf<'conversation.item.create'>): void {
+    const item = itemFromInput(event.item, this.#conversation.items);
+    this.#addItem(item, event.previous_item_id);
+  }
+
+  /** Turns the input buffer into a user audio item. */
+  #commitInput(): MessageItem {
+    const bytes = this.#input.byteLength;
+    if (this.#input.durationMs < MIN_COMMIT_MS) {
+      const ms = (bytes / bytesPerMs(this.#input.format)).toFixed(2);
+      throw new ParleyError(
+        'input_audio_buffer_commit_empty',
+        `Error committing input audio buffer: buffer too small. Expected at least ${MIN_COMMIT_MS}ms of audio, but buffer only has ${ms}ms of audio.`,
+      );
+    }
+    const audio = this.#input.take();
+    const item: MessageItem = {
+      id: newId('item'),
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_audio', audio: audio.toString('base64'), transcript: null }],
+    };
+    this.#emit({ type: 'input_audio_buffer.committed', item_id: item.id, previous_item_id: this.#conversation.lastId() });
+    this.#addItem(item);
+    return item;
+  }
+
+  #truncate(event: ClientEventOf<'conversation.item.truncate'>): void {
+    const item = this.#conversation.require(event.item_id, 'truncating');
+    const notAudio = new ParleyError('invalid_truncate', 'Only model output audio messages can be truncated.', { param: 'item_id' });
+    if (item.type !== 'message' || item.role !== 'assistant') throw notAudio;
+    const part = item.content[event.content_index];
+    if (!part) {
+      throw new ParleyError('invalid_truncate', `Item '${item.id}' has no content part ${event.content_index}.`, { param: 'content_index' });
+    }
+    if (part.type !== 'output_audio') throw notAudio;
+    // Assistant audio is produced by a speech engine; until one runs, no item holds audio to cut.
+    throw notAudio;
+  }
+
+  #createResponse(event: ClientEventOf<'response.create'>): void {
+    const params = event.response;
+    if (this.#config.type === 'transcription') {
+      throw new ParleyError('unsupported_feature', 'A transcription session does not create responses; set session.type to "realtime".');
+    }
+    const conversationMode = params.conversation ?? 'auto';
+    if (conversationMode !== 'auto' && conversationMode !== 'none' && conversationMode !== this.#conversation.id) {
+      throw new ParleyError(
+        'invalid_value',
+        `Invalid value: '${conversationMode}'. Supported values for 'response.conversation' are: 'auto', 'none', '${this.#conversation.id}'.`,
+        { param: 'response.conversation' },
+      );
+    }
+    const outOfBand = conversationMode === 'none';
+    const current = outOfBand ? null : this.#responses.current;
+    if (current && !params.cancel_previous) {
+      throw new ParleyError(
+        'conversation_already_has_active_response',
+        `Conversation already has an active response in progress: ${current.id}. Wait until the response is finished before creating a new one.`,
+      );
+    }
+    if (params.commit && this.#input.durationMs >= MIN_COMMIT_MS) this.#commitInput();
+    const plan = planResponse({
+      params,
+      session: this.#config,
+      temperatureSet: this.#temperatureSet,
+      conversation: this.#conversation,
+      llm: this.#profile.llm,
+    });
+    if (plan.output_modalities.includes('audio')) {
+      this.#warn('audio_output_unavailable', 'No speech engine is configured: responses are given as text.');
+    }
+    const preGenerated = params.pre_generated_assistant_message;
+    const llm = preGenerated
+      ? new FixedTextLlm(preGenerated.content.map((p) => (p.type === 'output_text' ? p.text : '')).join(''))
+      : this.#profile.llm;
+    // Only now, with the new response known to be valid, does the old one give way (Voice Live's cancel_previous).
+    current?.cancel('client_cancelled');
+    const run = new ResponseRun(
+      {
+        llm,
+        emit: (e) => this.#emit(e),
+        conversation: outOfBand ? null : this.#conversation,
+        onEnd: (ended) => this.#responses.remove(ended),
+        logger: this.#logger,
+      },
+      plan,
+    );
+    this.#responses.add(run);
+    run.start();
+  }
+
+  #cancelResponse(event: ClientEventOf<'response.cancel'>): void {
+    const run = event.response_id ? this.#responses.find(event.response_id) : this.#responses.current;
+    if (!run) {
+      const which = event.response_id ? `no active response with id '${event.response_id}' found` : 'no active response found';
+      throw new ParleyError('response_cancel_not_active', `Cancellation failed: ${which}`, event.response_id ? { param: 'response_id' } : {});
+    }
+    run.cancel('client_cancelled');
+  }
+
+  #requireTurn(turnId: string): void {
+    if (this.#turnId !== turnId) {
+      throw new ParleyError('invalid_value', `No audio turn '${turnId}' is open; send input_audio.turn.start first.`, { param: 'turn_id' });
+    }
+  }
+
+  /** Voice Live turn-based input: the turn's audio becomes the user's item and is answered. */
+  #endTurn(turnId: string): void {
+    this.#requireTurn(turnId);
+    this.#turnId = null;
+    this.#commitInput();
+    if (!this.#responses.current) this.#createResponse({ type: 'response.create', response: {} });
+  }
+
+  #finishTextInput(id: string): void {
+    const text = this.#textDrafts.get(id) ?? '';
+    this.#textDrafts.delete(id);
+    this.#addItem({
+      id,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_text', text }],
+    });
+  }
+}

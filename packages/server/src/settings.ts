@@ -1,0 +1,178 @@
+/**
+ * Server settings: one table defines each setting's environment variable, CLI flag, default
+ * and meaning. The CLI's help, the parser and the README all follow it; flags win over the
+ * environment, the environment over the defaults.
+ */
+import { parseArgs } from 'node:util';
+import type { LogLevel } from './logger.js';
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  llmUrl: string;
+  llmModel: string;
+  llmApiKey: string | null;
+  llmTimeoutMs: number;
+  apiKeys: string[] | null;
+  instructions: string;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty' | null;
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+type Parse<T> = (raw: string, source: string) => T;
+
+interface SettingSpec<K extends keyof ServerSettings> {
+  key: K;
+  env: string;
+  flag: string;
+  default: ServerSettings[K];
+  /** Shown in `--help` and the README. */
+  description: string;
+  parse: Parse<ServerSettings[K]>;
+}
+
+const text: Parse<string> = (raw) => raw;
+const optionalText: Parse<string | null> = (raw) => raw.trim() || null;
+
+function integer(min: number, max: number): Parse<number> {
+  return (raw, source) => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      throw new SettingsError(`${source} must be an integer from ${min} to ${max}, got '${raw}'.`);
+    }
+    return value;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]): Parse<T> {
+  return (raw, source) => {
+    if (!values.includes(raw as T)) throw new SettingsError(`${source} must be one of ${values.join(', ')}, got '${raw}'.`);
+    return raw as T;
+  };
+}
+
+const url: Parse<string> = (raw, source) => {
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new SettingsError(`${source} must be an http(s) URL such as http://127.0.0.1:11434/v1, got '${raw}'.`);
+  }
+  return raw;
+};
+
+const keyList: Parse<string[] | null> = (raw) => {
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return keys.length > 0 ? keys : null;
+};
+
+export const DEFAULT_INSTRUCTIONS =
+  'You are a helpful voice assistant. Answer in short, natural spoken sentences, without markdown or lists.';
+
+function spec<K extends keyof ServerSettings>(s: SettingSpec<K>): SettingSpec<K> {
+  return s;
+}
+
+export const SETTINGS = [
+  spec({ key: 'host', env: 'PARLEY_HOST', flag: 'host', default: '127.0.0.1', description: 'Address to listen on.', parse: text }),
+  spec({ key: 'port', env: 'PARLEY_PORT', flag: 'port', default: 8080, description: 'Port to listen on (0 picks a free one).', parse: integer(0, 65535) }),
+  spec({
+    key: 'llmUrl',
+    env: 'PARLEY_LLM_URL',
+    flag: 'llm-url',
+    default: 'http://127.0.0.1:11434/v1',
+    description: 'Base URL of an OpenAI-compatible chat-completions server (Ollama, vLLM, llama.cpp server, LocalAI, OpenAI).',
+    parse: url,
+  }),
+  spec({ key: 'llmModel', env: 'PARLEY_LLM_MODEL', flag: 'llm-model', default: 'llama3.2', description: 'Model name sent to that server.', parse: text }),
+  spec({
+    key: 'llmApiKey',
+    env: 'PARLEY_LLM_API_KEY',
+    flag: 'llm-api-key',
+    default: null,
+    description: 'API key for that server, sent as a Bearer token (none by default).',
+    parse: optionalText,
+  }),
+  spec({
+    key: 'llmTimeoutMs',
+    env: 'PARLEY_LLM_TIMEOUT_MS',
+    flag: 'llm-timeout-ms',
+    default: 30_000,
+    description: 'How long to wait for the LLM server to answer, and the longest silence allowed mid-stream, in ms.',
+    parse: integer(1, 3_600_000),
+  }),
+  spec({
+    key: 'apiKeys',
+    env: 'PARLEY_API_KEYS',
+    flag: 'api-keys',
+    default: null,
+    description: 'Comma-separated API keys accepted from clients. Unset: every key is accepted (start-up says so).',
+    parse: keyList,
+  }),
+  spec({
+    key: 'instructions',
+    env: 'PARLEY_INSTRUCTIONS',
+    flag: 'instructions',
+    default: DEFAULT_INSTRUCTIONS,
+    description: 'Instructions every session starts with, until a client sends its own.',
+    parse: text,
+  }),
+  spec({ key: 'tlsCert', env: 'PARLEY_TLS_CERT', flag: 'tls-cert', default: null, description: 'PEM certificate file: serve wss:// instead of ws://.', parse: optionalText }),
+  spec({ key: 'tlsKey', env: 'PARLEY_TLS_KEY', flag: 'tls-key', default: null, description: 'PEM private key file for --tls-cert.', parse: optionalText }),
+  spec({
+    key: 'logLevel',
+    env: 'PARLEY_LOG_LEVEL',
+    flag: 'log-level',
+    default: 'info',
+    description: 'debug, info, warn or error.',
+    parse: oneOf(['debug', 'info', 'warn', 'error'] as const),
+  }),
+  spec({
+    key: 'logFormat',
+    env: 'PARLEY_LOG_FORMAT',
+    flag: 'log-format',
+    default: null,
+    description: 'json (one object per line) or pretty. Default: pretty on a terminal, json otherwise.',
+    parse: oneOf(['json', 'pretty'] as const),
+  }),
+] as const;
+
+/** Reads the settings from flags (`argv`, without the command) over the environment over the defaults. */
+export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): ServerSettings {
+  const options = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new SettingsError(err instanceof Error ? err.message : String(err));
+  }
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const fromFlag = values[s.flag];
+    const fromEnv = env[s.env];
+    if (typeof fromFlag === 'string') out[s.key] = s.parse(fromFlag, `--${s.flag}`);
+    else if (fromEnv !== undefined && fromEnv !== '') out[s.key] = s.parse(fromEnv, s.env);
+    else out[s.key] = s.default;
+  }
+  const settings = out as unknown as ServerSettings;
+  if ((settings.tlsCert === null) !== (settings.tlsKey === null)) {
+    throw new SettingsError('PARLEY_TLS_CERT and PARLEY_TLS_KEY (--tls-cert, --tls-key) must be given together.');
+  }
+  return settings;
+}
+
+export function settingsHelp(): string {
+  return SETTINGS.map((s) => {
+    const def = s.default === null ? '' : ` (default: ${s.key === 'instructions' ? 'a short voice-assistant prompt' : String(s.default)})`;
+    return `  --${s.flag.padEnd(16)} ${s.env.padEnd(22)} ${s.description}${def}`;
+  }).join('\n');
+}
