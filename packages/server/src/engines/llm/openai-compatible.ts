@@ -20,6 +20,8 @@ export interface OpenAiCompatibleOptions {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** Socket errors meaning the request never reached a server; anything later is a broken stream. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 /** How much of an error body to quote in the error message. */
 const ERROR_BODY_LIMIT = 500;
 
@@ -130,7 +132,7 @@ export class OpenAiCompatibleLlm implements LlmEngine {
         yield* this.#fromCompletion((await response.json()) as Chunk);
         return;
       }
-      yield* this.#fromStream(response, () => arm(idleMs, 'sent nothing'));
+      yield* this.#fromStream(response, signal, () => arm(idleMs, 'sent nothing'));
     } catch (err) {
       if (request.signal.aborted) throw request.signal.reason ?? err;
       if (timeout.signal.aborted) throw timeout.signal.reason;
@@ -176,7 +178,7 @@ export class OpenAiCompatibleLlm implements LlmEngine {
     return response;
   }
 
-  async *#fromStream(response: Response, onChunk: () => void): AsyncIterable<LlmEvent> {
+  async *#fromStream(response: Response, signal: AbortSignal, onChunk: () => void): AsyncIterable<LlmEvent> {
     const events: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => events.push(event) });
     const decoder = new TextDecoder();
@@ -188,6 +190,8 @@ export class OpenAiCompatibleLlm implements LlmEngine {
       onChunk();
       parser.feed(decoder.decode(bytes, { stream: true }));
       for (const event of events.splice(0)) {
+        // One network read can hold many events; none may reach a caller that already aborted.
+        signal.throwIfAborted();
         if (event.data === '[DONE]') {
           done = true;
           break;
@@ -231,7 +235,7 @@ export class OpenAiCompatibleLlm implements LlmEngine {
     if (err instanceof ParleyError) return err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const code = cause?.code ?? (err as { code?: string }).code;
-    if (!answered) {
+    if (!answered && CONNECT_FAILURES.has(code ?? '')) {
       const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
       return new ParleyError('engine_unreachable', `The LLM server at ${this.#url} could not be reached (${why}).`, { cause: err });
     }
