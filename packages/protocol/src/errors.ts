@@ -101,6 +101,11 @@ export const ERRORS = define({
     retryable: true,
     summary: 'An engine stream broke off or carried data that could not be parsed.',
   },
+  engine_unavailable: {
+    type: 'server_error',
+    retryable: false,
+    summary: 'An engine cannot run on this server: its library or model files are missing or unreadable (the message says what to install).',
+  },
   internal_error: { type: 'server_error', retryable: true, summary: 'A bug in Parley; the session stays open.' },
 });
 

@@ -115,19 +115,23 @@ function toError(issue: Issue, prefix: Path): ParleyError {
           { param },
         );
       }
-      // Report the branch that got furthest into the value; if every branch failed at the
-      // union itself, the value fits none of them.
+      // Report the branch that got furthest into the value; at equal depth, one whose literal
+      // tag matched (`{type: 'mcp'}` missing a field is not "'mcp' is unsupported"). If every
+      // branch failed at the union itself, the value fits none of them.
       let best: Issue | undefined;
-      let bestDepth = 0;
+      let bestRank = 0;
       for (const branch of issue.errors) {
         const first = branch[0];
-        if (first && first.path.length > bestDepth) {
+        if (!first || first.path.length === 0) continue;
+        const tagMismatch = branch.some((i) => i.code === 'invalid_value' && i.values.length === 1);
+        const rank = first.path.length * 2 + (tagMismatch ? 0 : 1);
+        if (rank > bestRank) {
           best = first;
-          bestDepth = first.path.length;
+          bestRank = rank;
         }
       }
       if (best) return toError(best, path);
-      const wanted = issue.errors.map((branch) => (branch[0] ? branchExpectation(branch[0]) : '')).filter(Boolean);
+      const wanted = [...new Set(issue.errors.map((branch) => (branch[0] ? branchExpectation(branch[0]) : '')).filter(Boolean))];
       return new ParleyError(
         'invalid_value',
         `Invalid value for '${name}': expected ${wanted.join(' or ')}, but got ${hasInput(issue) ? quoteValue(issue.input) : 'nothing'}.`,

@@ -7,3 +7,20 @@ export { Session, type SessionOptions } from './session/session.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export type * from './engines/llm/index.js';
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from './engines/llm/openai-compatible.js';
+export * from './audio/pcm.js';
+export * from './audio/g711.js';
+export * from './audio/framer.js';
+export * from './audio/input-format.js';
+export * from './audio/resampler.js';
+export type * from './engines/vad/index.js';
+export { VadModelError } from './engines/vad/index.js';
+export * from './engines/vad/silero.js';
+export type * from './engines/stt/index.js';
+export { StableText, supportsLanguage, transcribe } from './engines/stt/index.js';
+export {
+  PocketsphinxStt,
+  DEFAULT_POCKETSPHINX_MODEL_DIR,
+  POCKETSPHINX_APT_PACKAGES,
+  type PocketsphinxOptions,
+  type PocketsphinxStats,
+} from './engines/stt/pocketsphinx.js';

@@ -4,10 +4,13 @@
  */
 import type { Voice } from '@parley/protocol';
 import type { LlmEngine } from './engines/llm/index.js';
+import type { HearingEngines } from './hearing/hearing.js';
 
 export interface ModelProfile {
   name: string;
   llm: LlmEngine;
+  /** VAD and STT; absent or null engines mean manual commits and no transcripts. */
+  hearing?: HearingEngines;
   /** Instructions a session starts with, before any `session.update`. */
   instructions: string;
   voice: Voice;

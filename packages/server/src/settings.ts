@@ -17,6 +17,8 @@ export interface ServerSettings {
   instructions: string;
   tlsCert: string | null;
   tlsKey: string | null;
+  vad: 'silero' | 'none';
+  stt: 'pocketsphinx' | 'none';
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty' | null;
 }
@@ -128,6 +130,22 @@ export const SETTINGS = [
   }),
   spec({ key: 'tlsCert', env: 'PARLEY_TLS_CERT', flag: 'tls-cert', default: null, description: 'PEM certificate file: serve wss:// instead of ws://.', parse: optionalText }),
   spec({ key: 'tlsKey', env: 'PARLEY_TLS_KEY', flag: 'tls-key', default: null, description: 'PEM private key file for --tls-cert.', parse: optionalText }),
+  spec({
+    key: 'vad',
+    env: 'PARLEY_VAD',
+    flag: 'vad',
+    default: 'silero',
+    description: 'Voice activity detection for turn-taking: silero (Silero v5 on onnxruntime) or none (clients commit audio themselves).',
+    parse: oneOf(['silero', 'none'] as const),
+  }),
+  spec({
+    key: 'stt',
+    env: 'PARLEY_STT',
+    flag: 'stt',
+    default: 'pocketsphinx',
+    description: 'Speech recognition: pocketsphinx (Debian pocketsphinx + pocketsphinx-en-us, offline) or none.',
+    parse: oneOf(['pocketsphinx', 'none'] as const),
+  }),
   spec({
     key: 'logLevel',
     env: 'PARLEY_LOG_LEVEL',

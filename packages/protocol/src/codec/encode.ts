@@ -31,6 +31,11 @@ function reshape(event: ServerEvent, dialect: Dialect): object {
         return rest;
       }
       return event;
+    case 'conversation.item.input_audio_transcription.completed': {
+      // Voice Live reports word offsets in `phrases` and has no `usage`; OpenAI the reverse.
+      const { usage, phrases, ...rest } = event;
+      return dialect === 'voicelive' ? { ...rest, ...(phrases ? { phrases } : {}) } : { ...rest, ...(usage ? { usage } : {}) };
+    }
     default:
       return event;
   }

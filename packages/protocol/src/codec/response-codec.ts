@@ -5,7 +5,7 @@ import type { BetaResponseParams, GaResponseParams, VoiceLiveResponseParams } fr
 import { betaFormatString, formatFromGa, formatFromString, voiceLiveOutputFormatString } from './audio-format.js';
 import { itemInputToCanonical, itemToWire, responseInputToCanonical } from './items-codec.js';
 import { betaModalities, gaModalities, modalitiesFromWire, voiceLiveModalities } from './modalities.js';
-import { definedOnly, voiceName } from './session-codec.js';
+import { definedOnly, interimResponseToCanonical, voiceName } from './session-codec.js';
 
 export function gaResponseParamsToCanonical(wire: GaResponseParams = {}): ResponseParams {
   const { output_modalities, audio, input, ...rest } = wire;
@@ -63,7 +63,7 @@ export function voiceLiveResponseParamsToCanonical(
     input: input_items && responseInputToCanonical(input_items, 'response.input_items'),
     append_input_items: append_input_items && responseInputToCanonical(append_input_items, 'response.append_input_items'),
     pre_generated_assistant_message: preGenerated?.type === 'message' ? preGenerated : undefined,
-    interim_response: interim_response !== undefined ? interim_response : interimDashed,
+    interim_response: interimResponseToCanonical(interim_response !== undefined ? interim_response : interimDashed),
     additional_instructions: additionalInstructions,
     commit: commit ?? true,
     cancel_previous: cancel_previous ?? true,

@@ -2,6 +2,7 @@
 import type { Dialect } from '../dialect.js';
 import type { SessionObject, SessionPatch, Voice } from '../model/session.js';
 import type { BetaSessionUpdate, BetaTranscriptionSessionUpdate, GaSessionUpdate, VoiceLiveSessionUpdate } from '../schemas/session.js';
+import type { InterimResponse } from '../schemas/shared.js';
 import {
   betaFormatString,
   formatFromGa,
@@ -22,9 +23,19 @@ export function definedOnly<T extends object>(value: T): T {
 
 // ── Decoding: a client's session.update → SessionPatch ───────────────────────
 
+/**
+ * Voice Live's docs spell the interim-response types with dashes, its SDK with underscores —
+ * and the SDK reads only the underscored ones back (a dashed type loses `texts`, `model`, …).
+ * Both are accepted; the SDK's spelling is kept.
+ */
+export function interimResponseToCanonical<T extends InterimResponse | null | undefined>(value: T): T {
+  if (!value) return value;
+  return { ...value, type: value.type.replace(/-/g, '_') } as T;
+}
+
 export function gaSessionPatch(wire: GaSessionUpdate): SessionPatch {
   const { id: _id, object: _object, expires_at: _expires, client_secret: _secret, audio, output_modalities, ...rest } = wire;
-  const patch: SessionPatch = { ...rest };
+  const patch: SessionPatch = { ...rest, interim_response: interimResponseToCanonical(rest.interim_response) };
   if (output_modalities) patch.output_modalities = modalitiesFromWire(output_modalities);
   if (audio) {
     patch.audio = {};
@@ -75,7 +86,7 @@ export function flatSessionPatch(wire: FlatSessionUpdate | VoiceLiveSessionUpdat
     avatar: w.avatar,
     output_audio_timestamp_types: w.output_audio_timestamp_types,
     reasoning_effort: w.reasoning_effort,
-    interim_response: w.interim_response !== undefined ? w.interim_response : w['interim-response'],
+    interim_response: interimResponseToCanonical(w.interim_response !== undefined ? w.interim_response : w['interim-response']),
     metadata: w.metadata,
   });
   if (Object.keys(input).length > 0 || Object.keys(output).length > 0) {

@@ -8,12 +8,14 @@ import type { Item, MessageItem } from '@parley/protocol';
 import type { ChatContentPart, ChatMessage, ChatToolCall } from '../engines/llm/index.js';
 
 export const UNANSWERED_CALL_OUTPUT = 'No result was returned for this call.';
+/** Stands for user audio with no transcript (nothing recognised, no STT engine, or an idle timeout). */
+export const INAUDIBLE = '[inaudible]';
 
 function userContent(item: MessageItem, images: boolean): string | ChatContentPart[] {
   const parts: ChatContentPart[] = [];
   for (const part of item.content) {
     if (part.type === 'input_text') parts.push({ type: 'text', text: part.text });
-    else if (part.type === 'input_audio' && part.transcript) parts.push({ type: 'text', text: part.transcript });
+    else if (part.type === 'input_audio') parts.push({ type: 'text', text: part.transcript || INAUDIBLE });
     else if (part.type === 'input_image') {
       parts.push(images ? { type: 'image_url', image_url: { url: part.image_url } } : { type: 'text', text: '[image omitted]' });
     }

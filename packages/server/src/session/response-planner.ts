@@ -65,6 +65,7 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
   let instructions = params.instructions ?? session.instructions;
   if (params.additional_instructions) instructions = instructions ? `${instructions}\n\n${params.additional_instructions}` : params.additional_instructions;
   const output = params.audio?.output;
+  const items = contextItems(params, conversation);
   return {
     output_modalities: params.output_modalities ?? session.output_modalities,
     voice: output?.voice ?? session.audio.output.voice,
@@ -73,7 +74,7 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
     temperature: params.temperature ?? session.temperature,
     temperatureSet: temperatureSet || params.temperature !== undefined,
     metadata: params.metadata ?? null,
-    messages: buildChatMessages(contextItems(params, conversation), { instructions, images: llm.capabilities.images }),
+    buildMessages: () => buildChatMessages(items, { instructions, images: llm.capabilities.images }),
     tools: llm.capabilities.tools ? llmTools(tools) : [],
     tool_choice: llmToolChoice(toolChoice),
   };

@@ -33,7 +33,8 @@ export interface ResponsePlan {
   /** Sent to the engine only when a client set it; otherwise the model's own default applies. */
   temperatureSet: boolean;
   metadata: Record<string, string> | null;
-  messages: ChatMessage[];
+  /** The chat messages, built when the LLM is called: user audio's transcripts may still be on their way at planning time. */
+  buildMessages(): ChatMessage[];
   tools: LlmTool[];
   tool_choice: LlmToolChoice;
 }
@@ -45,6 +46,8 @@ export interface ResponseRunDeps {
   conversation: Conversation | null;
   /** Called once, right after `response.done` was emitted. */
   onEnd(run: ResponseRun): void;
+  /** Settles when the context's inputs are complete (transcripts of user audio); the LLM is asked after. */
+  inputsReady?: Promise<void>;
   logger: Logger;
 }
 
@@ -66,6 +69,7 @@ export class ResponseRun {
   readonly #ctx: OutputContext;
   #ended = false;
   #reportedUsage: LlmUsage | undefined;
+  #messages: ChatMessage[] = [];
   #outputChars = 0;
 
   constructor(deps: ResponseRunDeps, plan: ResponsePlan) {
@@ -121,8 +125,11 @@ export class ResponseRun {
     const calls = new Map<number, FunctionCallOutput>();
     let finish: LlmFinishReason | undefined;
     try {
+      if (this.#deps.inputsReady) await this.#deps.inputsReady;
+      if (this.#ended) return;
+      this.#messages = plan.buildMessages();
       const events = this.#deps.llm.stream({
-        messages: plan.messages,
+        messages: this.#messages,
         tools: plan.tools,
         tool_choice: plan.tool_choice,
         max_output_tokens: plan.max_output_tokens === 'inf' ? undefined : plan.max_output_tokens,
@@ -201,7 +208,7 @@ export class ResponseRun {
     response.status = status;
     response.status_details = details;
     response.output = this.#outputs.map((output) => snapshotItem(output.item));
-    response.usage = buildUsage(this.#reportedUsage, { inputChars: chatChars(this.#plan.messages), outputChars: this.#outputChars });
+    response.usage = buildUsage(this.#reportedUsage, { inputChars: chatChars(this.#messages), outputChars: this.#outputChars });
     this.#deps.emit({ type: 'response.done', response });
     this.#ended = true;
     this.#abort.abort(new DOMException('The response has ended.', 'AbortError'));

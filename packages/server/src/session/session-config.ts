@@ -34,11 +34,12 @@ export function withTurnDetectionDefaults(td: TurnDetection | null): TurnDetecti
       return { type, eagerness: 'auto', create_response: true, interrupt_response: true, ...fields };
     }
     default: {
+      // Azure semantic VAD: Voice Live documents a 420 ms prefix padding for these.
       const { type, ...fields } = td;
       return {
         type,
         threshold: 0.5,
-        prefix_padding_ms: 300,
+        prefix_padding_ms: 420,
         silence_duration_ms: 500,
         speech_duration_ms: 80,
         remove_filler_words: false,

@@ -22,6 +22,8 @@ import {
   type SessionPatch,
 } from '@parley/protocol';
 import { FixedTextLlm } from '../engines/llm/fixed-text.js';
+import { Hearing, type HearingConfig, type SpeechStarted, type SpeechStopped } from '../hearing/hearing.js';
+import type { Transcription } from '../hearing/transcription.js';
 import type { Logger } from '../logger.js';
 import type { ModelProfile } from '../profiles.js';
 import { Conversation } from './conversation.js';
@@ -32,10 +34,13 @@ import { planResponse } from './response-planner.js';
 import { ResponseRun } from './response-run.js';
 import { ResponseTracker } from './response-tracker.js';
 import { defaultSession, mergeSession } from './session-config.js';
+import { reportTranscription } from './transcription-reporter.js';
 
 /** A commit needs at least this much audio (the hosted services' rule). */
 export const MIN_COMMIT_MS = 100;
 export const DEFAULT_MAX_SESSION_MS = 60 * 60 * 1000;
+/** The longest a response waits for user audio's transcripts before asking the LLM anyway. */
+export const TRANSCRIPT_WAIT_MS = 10_000;
 
 export interface SessionOptions {
   profile: ModelProfile;
@@ -63,6 +68,13 @@ export class Session {
   /** Voice Live: text streamed with `input_text.delta`, by item id. */
   readonly #textDrafts = new Map<string, string>();
   readonly #warned = new Set<string>();
+  readonly #hearing: Hearing;
+  /** A turn ended while a response was running and asked for its own: started when that one ends. */
+  #responseOwed = false;
+  /** `idle_timeout_ms`: fires when the user says nothing for that long after a response. */
+  #idleTimer: NodeJS.Timeout | null = null;
+  /** User items whose transcript is still being made: a response waits for them before asking the LLM. */
+  readonly #pendingTranscripts = new Map<string, Promise<void>>();
 
   constructor(options: SessionOptions) {
     this.#profile = options.profile;
@@ -75,6 +87,17 @@ export class Session {
       maxDurationMs: options.maxDurationMs ?? DEFAULT_MAX_SESSION_MS,
     });
     this.#input = new InputAudioBuffer(this.#config.audio.input.format);
+    this.#hearing = new Hearing(
+      options.profile.hearing ?? { vad: null, stt: null },
+      hearingConfig(this.#config),
+      {
+        speechStarted: (e) => this.#guard('speech_started', () => this.#speechStarted(e)),
+        speechStopped: (e) => this.#guard('speech_stopped', () => this.#speechStopped(e)),
+        speechDiscarded: (e) => this.#guard('speech_discarded', () => this.#input.dropBefore(e.audio_end_ms)),
+        failed: (error) => this.#hearingFailed(error),
+      },
+      this.#logger,
+    );
   }
 
   get config(): SessionObject {
@@ -95,6 +118,8 @@ export class Session {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#clearIdleTimer();
+    this.#hearing.close();
     for (const run of this.#responses.all()) run.cancel('client_cancelled');
   }
 
@@ -130,13 +155,14 @@ export class Session {
       case 'transcription_session.update':
         return this.#updateSession(event.session, 'transcription_session.updated');
       case 'input_audio_buffer.append':
-        return this.#input.append(event.audio);
+        return this.#appendAudio(event.audio);
       case 'input_audio_buffer.commit':
         this.#commitInput();
         return;
       case 'input_audio_buffer.clear':
       case 'input_audio.clear':
         this.#input.clear();
+        this.#hearing.resetTurn();
         return this.#emit({ type: 'input_audio_buffer.cleared' });
       case 'output_audio_buffer.clear':
         throw new ParleyError(
@@ -167,7 +193,7 @@ export class Session {
         return;
       case 'input_audio.turn.append':
         this.#requireTurn(event.turn_id);
-        return this.#input.append(event.audio);
+        return this.#appendAudio(event.audio);
       case 'input_audio.turn.end':
         return this.#endTurn(event.turn_id);
       case 'input_audio.turn.cancel':
@@ -201,7 +227,9 @@ export class Session {
     this.#config = next;
     if (patch.temperature !== undefined) this.#temperatureSet = true;
     this.#input.setFormat(next.audio.input.format);
+    this.#hearing.configure(hearingConfig(next));
     this.#emit({ type: reply, session: next });
+    this.#armIdleTimer();
     if (next.avatar || next.output_modalities.includes('avatar')) {
       this.#warn('avatar_unavailable', 'Avatar video is not available on this server; the session continues with audio only.');
     }
@@ -218,7 +246,15 @@ export class Session {
     this.#addItem(item, event.previous_item_id);
   }
 
-  /** Turns the input buffer into a user audio item. */
+  #appendAudio(audio: Buffer): void {
+    this.#input.append(audio);
+    this.#hearing.push(audio);
+    if (this.#hearing.turnDetectionUnavailable) {
+      this.#warn('turn_detection_unavailable', 'Turn detection needs a VAD engine, and none is loaded (see the server log): commit audio with input_audio_buffer.commit.');
+    }
+  }
+
+  /** Turns the whole input buffer into a user audio item (a commit by the client). */
   #commitInput(): MessageItem {
     const bytes = this.#input.byteLength;
     if (this.#input.durationMs < MIN_COMMIT_MS) {
@@ -228,9 +264,17 @@ export class Session {
         `Error committing input audio buffer: buffer too small. Expected at least ${MIN_COMMIT_MS}ms of audio, but buffer only has ${ms}ms of audio.`,
       );
     }
+    this.#hearing.resetTurn();
+    const startMs = this.#input.startMs;
     const audio = this.#input.take();
+    const item = this.#commitAudio(newId('item'), audio, startMs);
+    this.#report(this.#hearing.transcribe(audio, this.#input.format), item, startMs);
+    return item;
+  }
+
+  #commitAudio(id: string, audio: Buffer, startMs: number): MessageItem {
     const item: MessageItem = {
-      id: newId('item'),
+      id,
       object: 'realtime.item',
       type: 'message',
       role: 'user',
@@ -240,6 +284,125 @@ export class Session {
     this.#emit({ type: 'input_audio_buffer.committed', item_id: item.id, previous_item_id: this.#conversation.lastId() });
     this.#addItem(item);
     return item;
+  }
+
+  /**
+   * Follows a user item's transcription onto the item (the LLM reads it) and, when the client
+   * asked for transcripts, to the wire; without an engine, says so with `.failed`.
+   */
+  #report(transcription: Transcription | null, item: MessageItem, audioStartMs: number): void {
+    const settings = this.#config.audio.input;
+    if (!transcription) {
+      if (!settings.transcription) return;
+      const error = new ParleyError('engine_unavailable', 'No speech-to-text engine is loaded on this server (see its log), so the audio was not transcribed.');
+      const { type, code, message, param } = error.toWire(null);
+      this.#emit({ type: 'conversation.item.input_audio_transcription.failed', item_id: item.id, content_index: 0, error: { type, code, message, param } });
+      return;
+    }
+    const td = settings.turn_detection;
+    let settled!: () => void;
+    const pending = new Promise<void>((resolve) => (settled = resolve));
+    this.#pendingTranscripts.set(item.id, pending);
+    reportTranscription(transcription, {
+      item,
+      audioStartMs,
+      removeFillerWords: !!td && 'remove_filler_words' in td && td.remove_filler_words === true,
+      language: settings.transcription?.language,
+      events: settings.transcription !== null,
+      emit: (e) => this.#emit(e),
+      onSettled: () => {
+        this.#pendingTranscripts.delete(item.id);
+        settled();
+      },
+      logger: this.#logger,
+    });
+  }
+
+  /** Settles when every pending transcript has, or after TRANSCRIPT_WAIT_MS: a stuck engine must not silence the agent. */
+  #transcriptsReady(): Promise<void> | undefined {
+    if (this.#pendingTranscripts.size === 0) return undefined;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, TRANSCRIPT_WAIT_MS);
+      void Promise.all(this.#pendingTranscripts.values()).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Runs a hearing callback like a client event: a failure is reported, never thrown into the pipeline. */
+  #guard(what: string, action: () => void): void {
+    if (this.#closed) return;
+    try {
+      action();
+    } catch (err) {
+      this.#logger.error(`handling ${what} failed`, { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      this.reportError(isParleyError(err) ? err : new ParleyError('internal_error', `An internal error occurred while handling ${what}. The session continues.`), null);
+    }
+  }
+
+  #hearingFailed(error: unknown): void {
+    if (this.#closed) return;
+    const message = error instanceof Error ? error.message : String(error);
+    this.#logger.error('input audio processing failed', { error: message });
+    this.reportError(isParleyError(error) ? error : new ParleyError('engine_stream_error', `Input audio could not be processed: ${message}`), null);
+  }
+
+  #speechStarted(event: SpeechStarted): void {
+    this.#clearIdleTimer();
+    this.#emit({ type: 'input_audio_buffer.speech_started', item_id: event.item_id, audio_start_ms: Math.round(event.audio_start_ms) });
+    const td = this.#config.audio.input.turn_detection;
+    if (td?.interrupt_response !== false) this.#responses.current?.cancel('turn_detected');
+  }
+
+  /** A turn ended: commit exactly its audio (later audio stays for the next turn) and answer it. */
+  #speechStopped(event: SpeechStopped): void {
+    this.#emit({ type: 'input_audio_buffer.speech_stopped', item_id: event.item_id, audio_end_ms: Math.round(event.audio_end_ms) });
+    this.#input.dropBefore(event.audio_start_ms);
+    const startMs = this.#input.startMs;
+    const item = this.#commitAudio(event.item_id, this.#input.takeUntil(event.commit_ms), startMs);
+    this.#report(event.transcription, item, startMs);
+    if (this.#config.audio.input.turn_detection?.create_response === false) return;
+    if (this.#responses.current) this.#responseOwed = true;
+    else this.#createResponse({ type: 'response.create', response: {} });
+  }
+
+  #clearIdleTimer(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+
+  /** (Re)starts the idle timer when `server_vad.idle_timeout_ms` is set and nothing is running. */
+  #armIdleTimer(): void {
+    this.#clearIdleTimer();
+    const td = this.#config.audio.input.turn_detection;
+    if (this.#closed || td?.type !== 'server_vad' || !td.idle_timeout_ms || this.#responses.current) return;
+    this.#idleTimer = setTimeout(() => this.#guard('idle timeout', () => this.#idleTimeout()), td.idle_timeout_ms);
+    this.#idleTimer.unref();
+  }
+
+  /** The user said nothing for `idle_timeout_ms`: commit what there is and let the model speak. */
+  #idleTimeout(): void {
+    this.#idleTimer = null;
+    if (this.#responses.current) return;
+    const id = newId('item');
+    const startMs = this.#input.startMs;
+    const endMs = this.#input.endMs;
+    this.#emit({ type: 'input_audio_buffer.timeout_triggered', item_id: id, audio_start_ms: Math.round(startMs), audio_end_ms: Math.round(endMs) });
+    this.#hearing.resetTurn();
+    this.#commitAudio(id, this.#input.take(), startMs);
+    this.#createResponse({ type: 'response.create', response: {} });
+  }
+
+  #responseEnded(run: ResponseRun): void {
+    this.#responses.remove(run);
+    if (this.#closed || this.#responses.current) return;
+    if (this.#responseOwed) {
+      this.#responseOwed = false;
+      this.#guard('a pending response', () => this.#createResponse({ type: 'response.create', response: {} }));
+      return;
+    }
+    this.#armIdleTimer();
   }
 
   #truncate(event: ClientEventOf<'conversation.item.truncate'>): void {
@@ -298,12 +461,14 @@ export class Session {
         llm,
         emit: (e) => this.#emit(e),
         conversation: outOfBand ? null : this.#conversation,
-        onEnd: (ended) => this.#responses.remove(ended),
+        onEnd: (ended) => this.#responseEnded(ended),
+        inputsReady: this.#transcriptsReady(),
         logger: this.#logger,
       },
       plan,
     );
     this.#responses.add(run);
+    this.#clearIdleTimer();
     run.start();
   }
 
@@ -342,4 +507,9 @@ export class Session {
       content: [{ type: 'input_text', text }],
     });
   }
+}
+
+function hearingConfig(session: SessionObject): HearingConfig {
+  const input = session.audio.input;
+  return { format: input.format, turn_detection: input.turn_detection, transcription: input.transcription };
 }

@@ -2,11 +2,13 @@
  * Partial structural matching for replay expectations. Objects match when every key of the
  * pattern matches (extra keys in the value are fine); arrays must have the same length and
  * match element by element; `"$name"` strings bind a variable on first use and must equal it
- * afterwards (ids that the server mints); `"$*"` matches anything that is present.
+ * afterwards (ids that the server mints); `"$*"` matches anything that is present, and
+ * `"$absent"` only a key that is not there at all (a field the dialect does not define).
  */
 export type Bindings = Map<string, unknown>;
 
 export function match(pattern: unknown, value: unknown, bindings: Bindings, path = ''): string | null {
+  if (pattern === '$absent') return value === undefined ? null : `${path}: expected no such field, got ${JSON.stringify(value)}`;
   if (typeof pattern === 'string' && pattern.startsWith('$')) {
     if (value === undefined) return `${path || 'value'}: missing`;
     if (pattern === '$*') return null;
