@@ -12,6 +12,7 @@ export * from './audio/g711.js';
 export * from './audio/framer.js';
 export * from './audio/input-format.js';
 export * from './audio/resampler.js';
+export * from './audio/denoiser.js';
 export type * from './engines/vad/index.js';
 export { VadModelError } from './engines/vad/index.js';
 export * from './engines/vad/silero.js';
@@ -24,3 +25,4 @@ export {
   type PocketsphinxOptions,
   type PocketsphinxStats,
 } from './engines/stt/pocketsphinx.js';
+export { Hearing, HEARING_RATE, type HearingConfig, type HearingEngines, type HearingSink, type SpeechStarted, type SpeechStopped } from './hearing/hearing.js';

@@ -107,7 +107,8 @@ export class Hearing {
 
   /** The client's bytes, in the session's input format. Returns at once; the work is queued. */
   push(bytes: Buffer): void {
-    if (this.#closed) return;
+    // With no engine there is nothing to hear with: the bytes stay in the input buffer only.
+    if (this.#closed || (!this.#engines.vad && !this.#engines.stt)) return;
     this.#enqueue(() => this.#process(bytes));
   }
 

@@ -194,6 +194,38 @@ export function whiteNoise(ms: number, sampleRate: number, dbfs: number, seed = 
   });
 }
 
+/**
+ * `ms` milliseconds of brown (red) noise: white noise through a leaky integrator, so its power
+ * falls 6 dB per octave above `cornerHz` (rumble, traffic, fan noise). Deterministic from
+ * `seed`; scaled so the clip's RMS is exactly `dbfs` (peaks reach about 4× the RMS, so keep
+ * `dbfs` below about −13 to stay clear of clipping).
+ */
+export function brownNoise(ms: number, sampleRate: number, dbfs: number, { seed = 1, cornerHz = 20 } = {}): Int16Array {
+  const n = Math.round((ms * sampleRate) / 1000);
+  const leak = Math.exp((-2 * Math.PI * cornerHz) / sampleRate);
+  const walk = new Float64Array(n);
+  let state = seed >>> 0 || 1;
+  let y = 0;
+  let power = 0;
+  for (let i = 0; i < n; i++) {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    y = leak * y + (state / 2 ** 32 - 0.5);
+    walk[i] = y;
+    power += y * y;
+  }
+  const scale = n === 0 ? 0 : (10 ** (dbfs / 20) * 32767) / Math.sqrt(power / n);
+  return Int16Array.from(walk, (v) => Math.max(-32768, Math.min(32767, Math.round(v * scale))));
+}
+
+/** `a` + `b` sample by sample (the length of `a`; `b` is cut or taken as silence past its end), clipped to int16. */
+export function mixSamples(a: Int16Array, b: Int16Array): Int16Array {
+  return Int16Array.from(a, (v, i) => Math.max(-32768, Math.min(32767, v + (b[i] ?? 0))));
+}
+
 export function concatSamples(...parts: Int16Array[]): Int16Array {
   const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
