@@ -81,3 +81,14 @@ export function msToBytes(ms: number, rate: number): number {
 export function bytesToMs(bytes: number, rate: number): number {
   return samplesToMs(Math.floor(bytes / PCM16_BYTES), rate);
 }
+
+/** The samples of `parts` one after another, in a new array. */
+export function concatInt16(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1,3 +1,5 @@
+import { concatInt16 } from '../audio/pcm.js';
+
 /**
  * The last few seconds of the session's 16 kHz audio, addressed by audio-clock sample index,
  * so a turn found by the VAD can be transcribed from its true start (prefix padding included)
@@ -32,13 +34,6 @@ export class AudioHistory {
       if (end <= from) continue;
       parts.push(start >= from ? samples : samples.subarray(from - start));
     }
-    if (parts.length === 1) return parts[0]!;
-    const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return parts.length === 1 ? parts[0]! : concatInt16(parts);
   }
 }

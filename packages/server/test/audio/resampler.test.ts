@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { concatInt16 } from '../../src/audio/pcm.js';
 import { createResampler, DEFAULT_RESAMPLER_QUALITY, resample } from '../../src/audio/resampler.js';
 
 /** `seconds` of a sine at `hz` and amplitude `amp` (of full scale), sampled at `rate`, as int16. */
@@ -27,15 +28,7 @@ function* chunks(input: Int16Array, sizes: number[]): Generator<Int16Array> {
   }
 }
 
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = concatInt16;
 
 async function streamed(input: Int16Array, inputRate: number, outputRate: number, sizes: number[]) {
   const resampler = await createResampler({ inputRate, outputRate });

@@ -198,6 +198,36 @@ describe('hearing over a socket, with Silero VAD and pocketsphinx', () => {
     await client.close();
   }, 30_000);
 
+  it('semantic_vad waits longer after an unfinished sentence than after a finished one', async () => {
+    /** Streams a clip at real-time pace and returns how much audio had been sent past the speech's end when speech_stopped came. */
+    const waitAfter = async (speech: Speech) => {
+      h.llm.enqueue({ text: ['OK.'] });
+      const client = await connect('ga', {
+        type: 'realtime',
+        output_modalities: ['text'],
+        audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'high' } } },
+      });
+      const bytes = await clip(24000, 3000, undefined, speech);
+      let sentMs = 0;
+      let sentAtStop: number | undefined;
+      void client.waitFor('input_audio_buffer.speech_stopped').then(() => (sentAtStop = sentMs));
+      const step = 100 * 48;
+      for (let at = 0; at < bytes.length && sentAtStop === undefined; at += step) {
+        client.send({ type: 'input_audio_buffer.append', audio: bytes.subarray(at, at + step).toString('base64') });
+        sentMs += 100;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const stopped = await client.waitFor('input_audio_buffer.speech_stopped');
+      await client.waitFor('response.done');
+      await client.close();
+      return sentAtStop! - (stopped.audio_end_ms as number);
+    };
+    const [finished, unfinished] = [await waitAfter(narrowbandSpeech), await waitAfter(await synthesizeSpeech('turn on the', { voice: 'rms' }))];
+    // eagerness high: about 200 ms after "…kitchen lights", up to 2 s after "turn on the".
+    expect(finished).toBeLessThan(800);
+    expect(unfinished).toBeGreaterThan(1400);
+  }, 40_000);
+
   it('detects speech under noise, and never takes noise alone for speech', async () => {
     h.llm.enqueue({ text: ['OK.'] });
     const client = await connect('ga', { type: 'realtime', output_modalities: ['text'] });

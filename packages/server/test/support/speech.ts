@@ -11,6 +11,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { concatInt16 } from '../../src/audio/pcm.js';
 import { resample } from '../../src/audio/resampler.js';
 
 /** Flite's built-in voices: `kal` is 8 kHz, the others 16 kHz. `slt` is the clearest. */
@@ -227,11 +228,5 @@ export function mixSamples(a: Int16Array, b: Int16Array): Int16Array {
 }
 
 export function concatSamples(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatInt16(parts);
 }
