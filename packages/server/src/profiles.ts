@@ -5,12 +5,15 @@
 import type { Voice } from '@parley/protocol';
 import type { LlmEngine } from './engines/llm/index.js';
 import type { HearingEngines } from './hearing/hearing.js';
+import type { TtsEngine } from './engines/tts/index.js';
 
 export interface ModelProfile {
   name: string;
   llm: LlmEngine;
   /** VAD and STT; absent or null engines mean manual commits and no transcripts. */
   hearing?: HearingEngines;
+  /** The speech engine; absent, audio responses are given as text. */
+  tts?: TtsEngine | null;
   /** Instructions a session starts with, before any `session.update`. */
   instructions: string;
   voice: Voice;

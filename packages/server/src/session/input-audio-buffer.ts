@@ -7,16 +7,9 @@
  * appends, can cut the buffer at the exact moment it found, however much arrived since.
  */
 import type { AudioFormat } from '@parley/protocol';
+import { bytesPerMs, bytesPerSample } from '../audio/format-size.js';
 
-/** Bytes per millisecond of a format: PCM16 mono at its rate, G.711 at 8 kHz with 1 byte per sample. */
-export function bytesPerMs(format: AudioFormat): number {
-  return format.type === 'audio/pcm' ? (format.rate * 2) / 1000 : 8;
-}
-
-/** Bytes per sample frame: a cut never splits a PCM16 sample. */
-function sampleBytes(format: AudioFormat): number {
-  return format.type === 'audio/pcm' ? 2 : 1;
-}
+export { bytesPerMs };
 
 export class InputAudioBuffer {
   #chunks: Buffer[] = [];
@@ -102,7 +95,7 @@ export class InputAudioBuffer {
 
   /** The absolute byte offset of `ms`, sample-aligned and within what is held. */
   #byteAt(ms: number): number {
-    const unit = sampleBytes(this.#format);
+    const unit = bytesPerSample(this.#format);
     const raw = Math.round(((ms - this.#epochMs) * this.#bytesPerMs) / unit) * unit;
     return Math.min(this.#endByte, Math.max(this.#startByte, raw));
   }

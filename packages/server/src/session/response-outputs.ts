@@ -5,6 +5,7 @@
  * hosted services do.
  */
 import { newId, type FunctionCallItem, type MessageItem, type ServerEventInit } from '@parley/protocol';
+import type { PartRef, SpeechOutput } from '../speaking/speech-output.js';
 import type { Conversation } from './conversation.js';
 import { snapshotItem } from './item-snapshot.js';
 
@@ -51,17 +52,29 @@ abstract class Output<I extends MessageItem | FunctionCallItem> {
   abstract close(status: OutputStatus): void;
 }
 
+/** Makes the speech of one audio message, given where its events go. */
+export type SpeechFactory = (ref: PartRef) => SpeechOutput;
+
 /**
- * An assistant message. `text` modality streams `output_text`; `audio` modality streams the
- * transcript of an `output_audio` part.
+ * An assistant message. `text` modality streams `output_text`; `audio` modality streams an
+ * `output_audio` part: spoken through `speech` when there is a speech engine (audio deltas, and
+ * the transcript in step with them), else its transcript alone.
  */
 export class MessageOutput extends Output<MessageItem> {
   readonly #modality: 'text' | 'audio';
+  readonly #makeSpeech: SpeechFactory | undefined;
+  #speech: SpeechOutput | undefined;
   #text = '';
 
-  constructor(ctx: OutputContext, outputIndex: number, modality: 'text' | 'audio') {
+  constructor(ctx: OutputContext, outputIndex: number, modality: 'text' | 'audio', speech?: SpeechFactory) {
     super(ctx, outputIndex, { id: newId('item'), object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] });
     this.#modality = modality;
+    this.#makeSpeech = modality === 'audio' ? speech : undefined;
+  }
+
+  /** The speech of this message, once opened (audio modality with a speech engine). */
+  get speech(): SpeechOutput | undefined {
+    return this.#speech;
   }
 
   get text(): string {
@@ -80,11 +93,17 @@ export class MessageOutput extends Output<MessageItem> {
     } else {
       this.item.content.push({ type: 'output_audio', transcript: '' });
       this.ctx.emit({ type: 'response.content_part.added', ...this.#ref(), part: { type: 'audio', transcript: '' } });
+      this.#speech = this.#makeSpeech?.(this.#ref());
     }
   }
 
   appendText(delta: string): void {
     this.#text += delta;
+    if (this.#speech) {
+      // The transcript goes out with the audio, as it is spoken.
+      this.#speech.push(delta);
+      return;
+    }
     const part = this.item.content[0]!;
     if (part.type === 'output_text') {
       part.text = this.#text;
@@ -95,10 +114,26 @@ export class MessageOutput extends Output<MessageItem> {
     }
   }
 
+  /** Waits for the speech to be all out (when there is speech), then closes `status`. */
+  async complete(status: OutputStatus): Promise<void> {
+    await this.#speech?.finish();
+    this.close(status);
+  }
+
   close(status: OutputStatus): void {
     if (this.closed) return;
     this.closed = true;
     const ref = this.#ref();
+    if (this.#speech) {
+      // What was spoken, which is all of the text unless the response was cut short.
+      const part = this.item.content[0];
+      this.#text = this.#speech.spoken.transcript;
+      if (part?.type === 'output_audio') {
+        part.transcript = this.#text;
+        part.audio = this.#speech.spoken.audio.toString('base64');
+      }
+    }
+    this.#speech?.closeStreams();
     if (this.#modality === 'text') {
       this.ctx.emit({ type: 'response.output_text.done', ...ref, text: this.#text });
       this.ctx.emit({ type: 'response.content_part.done', ...ref, part: { type: 'text', text: this.#text } });

@@ -4,6 +4,7 @@
  */
 import { mergeAudioFormat, ParleyError, type Item, type ResponseParams, type SessionObject, type Tool, type ToolChoice } from '@parley/protocol';
 import type { LlmEngine, LlmTool, LlmToolChoice } from '../engines/llm/index.js';
+import type { TtsEngine } from '../engines/tts/index.js';
 import type { Conversation } from './conversation.js';
 import { itemFromInput } from './items-from-input.js';
 import { buildChatMessages } from './llm-context.js';
@@ -56,9 +57,11 @@ export interface PlanInput {
   temperatureSet: boolean;
   conversation: Conversation;
   llm: LlmEngine;
+  /** The speech engine, if the profile has one. */
+  tts?: TtsEngine | null;
 }
 
-export function planResponse({ params, session, temperatureSet, conversation, llm }: PlanInput): ResponsePlan {
+export function planResponse({ params, session, temperatureSet, conversation, llm, tts }: PlanInput): ResponsePlan {
   const tools = params.tools ?? session.tools;
   const toolChoice = params.tool_choice ?? session.tool_choice;
   checkTools(tools, toolChoice, 'response');
@@ -66,9 +69,10 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
   if (params.additional_instructions) instructions = instructions ? `${instructions}\n\n${params.additional_instructions}` : params.additional_instructions;
   const output = params.audio?.output;
   const items = contextItems(params, conversation);
+  const voice = output?.voice ?? session.audio.output.voice;
   return {
     output_modalities: params.output_modalities ?? session.output_modalities,
-    voice: output?.voice ?? session.audio.output.voice,
+    voice,
     format: mergeAudioFormat(session.audio.output.format, output?.format),
     max_output_tokens: params.max_output_tokens ?? session.max_output_tokens,
     temperature: params.temperature ?? session.temperature,
@@ -77,5 +81,13 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
     buildMessages: () => buildChatMessages(items, { instructions, images: llm.capabilities.images }),
     tools: llm.capabilities.tools ? llmTools(tools) : [],
     tool_choice: llmToolChoice(toolChoice),
+    speech: tts
+      ? {
+          tts,
+          voice: tts.resolveVoice(voice),
+          speed: output?.speed ?? session.audio.output.speed,
+          wordTimestamps: session.output_audio_timestamp_types?.includes('word') ?? false,
+        }
+      : null,
   };
 }

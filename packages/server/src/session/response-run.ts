@@ -20,7 +20,9 @@ import type { ChatMessage, LlmEngine, LlmFinishReason, LlmTool, LlmToolChoice, L
 import type { Logger } from '../logger.js';
 import type { Conversation } from './conversation.js';
 import { snapshotItem } from './item-snapshot.js';
-import { FunctionCallOutput, MessageOutput, type OutputContext, type OutputStatus } from './response-outputs.js';
+import type { TtsEngine } from '../engines/tts/index.js';
+import { SpeechOutput, type PartRef } from '../speaking/speech-output.js';
+import { FunctionCallOutput, MessageOutput, type OutputContext, type OutputStatus, type SpeechFactory } from './response-outputs.js';
 import { buildUsage, chatChars } from './usage.js';
 
 /** Everything a response needs, resolved from the session and the `response.create` overrides. */
@@ -37,6 +39,16 @@ export interface ResponsePlan {
   buildMessages(): ChatMessage[];
   tools: LlmTool[];
   tool_choice: LlmToolChoice;
+  /** How audio messages are spoken; null: no speech engine, audio is answered as text. */
+  speech: SpeechPlan | null;
+}
+
+export interface SpeechPlan {
+  tts: TtsEngine;
+  /** The engine's voice name, resolved from the protocol voice. */
+  voice: string;
+  speed: number;
+  wordTimestamps: boolean;
 }
 
 export interface ResponseRunDeps {
@@ -48,6 +60,8 @@ export interface ResponseRunDeps {
   onEnd(run: ResponseRun): void;
   /** Settles when the context's inputs are complete (transcripts of user audio); the LLM is asked after. */
   inputsReady?: Promise<void>;
+  /** Told of each spoken message, so the session can truncate it later. */
+  onSpeech?(itemId: string, speech: SpeechOutput): void;
   logger: Logger;
 }
 
@@ -102,6 +116,15 @@ export class ResponseRun {
     return this.#ended;
   }
 
+  /** Whether this response produced the item `itemId`. */
+  hasOutput(itemId: string): boolean {
+    return this.#outputs.some((o) => o.item.id === itemId);
+  }
+
+  outputItemIds(): string[] {
+    return this.#outputs.map((o) => o.item.id);
+  }
+
   get inConversation(): boolean {
     return this.#deps.conversation !== null;
   }
@@ -145,7 +168,7 @@ export class ResponseRun {
               // Models often lead with whitespace (or say only that before a tool call): it opens no message.
               delta = delta.trimStart();
               if (!delta) break;
-              message = this.#open(new MessageOutput(this.#ctx, this.#outputs.length, this.#messageModality()));
+              message = this.#open(new MessageOutput(this.#ctx, this.#outputs.length, this.#messageModality(), this.#speechFactory()));
             }
             this.#outputChars += delta.length;
             message.appendText(delta);
@@ -153,7 +176,8 @@ export class ResponseRun {
           }
           case 'tool_call_start':
             // What the model said before calling is finished; anything it says after opens a new message.
-            message?.close('completed');
+            await message?.complete('completed');
+            if (this.#ended) return;
             message = undefined;
             calls.set(event.index, this.#open(new FunctionCallOutput(this.#ctx, this.#outputs.length, newId('call'), event.name)));
             this.#outputChars += event.name.length;
@@ -168,6 +192,9 @@ export class ResponseRun {
             break;
         }
       }
+      if (this.#ended) return;
+      // The words are all written; the response ends when they have all been said.
+      await message?.speech?.finish();
       if (this.#ended) return;
       const { status, details } = finishStatus(finish);
       this.#closeOutputs(status === 'completed' ? 'completed' : 'incomplete');
@@ -189,7 +216,30 @@ export class ResponseRun {
    * then still gets the words rather than silence.
    */
   #messageModality(): 'text' | 'audio' {
-    return 'text';
+    return this.#plan.speech && this.#plan.output_modalities.includes('audio') ? 'audio' : 'text';
+  }
+
+  /** Builds the speech of an audio message: its events go through the response, so they stop when it ends. */
+  #speechFactory(): SpeechFactory | undefined {
+    const speech = this.#plan.speech;
+    if (!speech) return undefined;
+    const format = this.#plan.format;
+    return (ref: PartRef) => {
+      const output = new SpeechOutput(
+        {
+          tts: speech.tts,
+          voice: speech.voice,
+          speed: speech.speed,
+          format,
+          ref,
+          emit: (event) => this.#ctx.emit(event),
+          wordTimestamps: speech.wordTimestamps,
+          signal: this.#abort.signal,
+        },
+      );
+      this.#deps.onSpeech?.(ref.item_id, output);
+      return output;
+    };
   }
 
   #open<O extends MessageOutput | FunctionCallOutput>(output: O): O {

@@ -24,6 +24,7 @@ import {
 import { FixedTextLlm } from '../engines/llm/fixed-text.js';
 import { Hearing, type HearingConfig, type SpeechStarted, type SpeechStopped } from '../hearing/hearing.js';
 import type { Transcription } from '../hearing/transcription.js';
+import type { SpeechOutput } from '../speaking/speech-output.js';
 import type { Logger } from '../logger.js';
 import type { ModelProfile } from '../profiles.js';
 import { Conversation } from './conversation.js';
@@ -73,6 +74,8 @@ export class Session {
   #responseOwed = false;
   /** `idle_timeout_ms`: fires when the user says nothing for that long after a response. */
   #idleTimer: NodeJS.Timeout | null = null;
+  /** The speech of each spoken assistant item, for truncation. */
+  readonly #speeches = new Map<string, SpeechOutput>();
   /** User items whose transcript is still being made: a response waits for them before asking the LLM. */
   readonly #pendingTranscripts = new Map<string, Promise<void>>();
 
@@ -180,6 +183,7 @@ export class Session {
       case 'conversation.item.delete':
         this.#conversation.require(event.item_id, 'deleting');
         this.#conversation.delete(event.item_id);
+        this.#speeches.delete(event.item_id);
         return this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
       case 'response.create':
         return this.#createResponse(event);
@@ -224,6 +228,8 @@ export class Session {
 
   #updateSession(patch: SessionPatch, reply: 'session.updated' | 'transcription_session.updated'): void {
     const next = mergeSession(this.#config, patch);
+    // An unknown voice is refused now, not at the first answer.
+    this.#profile.tts?.resolveVoice(next.audio.output.voice);
     this.#config = next;
     if (patch.temperature !== undefined) this.#temperatureSet = true;
     this.#input.setFormat(next.audio.input.format);
@@ -352,7 +358,22 @@ export class Session {
     this.#clearIdleTimer();
     this.#emit({ type: 'input_audio_buffer.speech_started', item_id: event.item_id, audio_start_ms: Math.round(event.audio_start_ms) });
     const td = this.#config.audio.input.turn_detection;
-    if (td?.interrupt_response !== false) this.#responses.current?.cancel('turn_detected');
+    const current = this.#responses.current;
+    if (!current || td?.interrupt_response === false) return;
+    current.cancel('turn_detected');
+    if (td && 'auto_truncate' in td && td.auto_truncate) this.#autoTruncate(current);
+  }
+
+  /** Voice Live `auto_truncate`: assume real-time playback since the first audio delta, and cut there. */
+  #autoTruncate(run: ResponseRun): void {
+    const now = performance.now();
+    for (const itemId of run.outputItemIds()) {
+      const speech = this.#speeches.get(itemId);
+      const item = this.#conversation.get(itemId);
+      if (!speech?.firstAudioAt || item?.type !== 'message') continue;
+      if (now - speech.firstAudioAt >= speech.spoken.durationMs) continue; // all of it was heard
+      this.#cutSpoken(item, speech, now - speech.firstAudioAt);
+    }
   }
 
   /** A turn ended: commit exactly its audio (later audio stays for the next turn) and answer it. */
@@ -414,8 +435,25 @@ export class Session {
       throw new ParleyError('invalid_truncate', `Item '${item.id}' has no content part ${event.content_index}.`, { param: 'content_index' });
     }
     if (part.type !== 'output_audio') throw notAudio;
-    // Assistant audio is produced by a speech engine; until one runs, no item holds audio to cut.
-    throw notAudio;
+    const speech = this.#speeches.get(item.id);
+    if (!speech) throw notAudio;
+    // Still speaking it? Then the client stopped playback mid-answer: the answer stops too.
+    for (const run of this.#responses.all()) if (run.hasOutput(item.id)) run.cancel('client_cancelled');
+    this.#cutSpoken(item, speech, event.audio_end_ms);
+  }
+
+  /**
+   * Keeps only what was heard of an assistant item: its audio up to `audioEndMs` (clamped to the
+   * audio sent, so a client within what it received never gets an error) and the words heard.
+   */
+  #cutSpoken(item: MessageItem, speech: SpeechOutput, audioEndMs: number): void {
+    const cut = speech.spoken.truncate(audioEndMs);
+    const part = item.content[0];
+    if (part?.type === 'output_audio') {
+      part.transcript = cut.transcript;
+      part.audio = cut.audio.toString('base64');
+    }
+    this.#emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: Math.round(cut.audioEndMs) });
   }
 
   #createResponse(event: ClientEventOf<'response.create'>): void {
@@ -446,8 +484,9 @@ export class Session {
       temperatureSet: this.#temperatureSet,
       conversation: this.#conversation,
       llm: this.#profile.llm,
+      tts: this.#profile.tts,
     });
-    if (plan.output_modalities.includes('audio')) {
+    if (plan.output_modalities.includes('audio') && !plan.speech) {
       this.#warn('audio_output_unavailable', 'No speech engine is configured: responses are given as text.');
     }
     const preGenerated = params.pre_generated_assistant_message;
@@ -463,6 +502,7 @@ export class Session {
         conversation: outOfBand ? null : this.#conversation,
         onEnd: (ended) => this.#responseEnded(ended),
         inputsReady: this.#transcriptsReady(),
+        onSpeech: (itemId, speech) => this.#speeches.set(itemId, speech),
         logger: this.#logger,
       },
       plan,
@@ -511,5 +551,5 @@ export class Session {
 
 function hearingConfig(session: SessionObject): HearingConfig {
   const input = session.audio.input;
-  return { format: input.format, turn_detection: input.turn_detection, transcription: input.transcription };
+  return { format: input.format, turn_detection: input.turn_detection, transcription: input.transcription, noise_reduction: input.noise_reduction };
 }
