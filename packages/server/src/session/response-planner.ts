@@ -70,6 +70,8 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
   const output = params.audio?.output;
   const items = contextItems(params, conversation);
   const voice = output?.voice ?? session.audio.output.voice;
+  // Voice Live: `animation` without `outputs` means blendshapes.
+  const animationOutputs: readonly string[] = session.animation ? (session.animation.outputs ?? ['blendshapes']) : [];
   return {
     output_modalities: params.output_modalities ?? session.output_modalities,
     voice,
@@ -87,6 +89,10 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
           voice: tts.resolveVoice(voice),
           speed: output?.speed ?? session.audio.output.speed,
           wordTimestamps: session.output_audio_timestamp_types?.includes('word') ?? false,
+          animation: {
+            visemes: animationOutputs.includes('viseme_id'),
+            blendshapes: animationOutputs.includes('blendshapes'),
+          },
         }
       : null,
   };

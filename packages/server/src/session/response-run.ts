@@ -21,6 +21,7 @@ import type { Logger } from '../logger.js';
 import type { Conversation } from './conversation.js';
 import { snapshotItem } from './item-snapshot.js';
 import type { TtsEngine } from '../engines/tts/index.js';
+import { AnimationStreams, type AnimationOutputs } from '../speaking/animation-streams.js';
 import { SpeechOutput, type PartRef } from '../speaking/speech-output.js';
 import { FunctionCallOutput, MessageOutput, type OutputContext, type OutputStatus, type SpeechFactory } from './response-outputs.js';
 import { buildUsage, chatChars } from './usage.js';
@@ -45,6 +46,7 @@ export interface ResponsePlan {
 
 export interface SpeechPlan {
   tts: TtsEngine;
+  animation: AnimationOutputs;
   /** The engine's voice name, resolved from the protocol voice. */
   voice: string;
   speed: number;
@@ -234,6 +236,10 @@ export class ResponseRun {
           ref,
           emit: (event) => this.#ctx.emit(event),
           wordTimestamps: speech.wordTimestamps,
+          animation:
+            speech.animation.visemes || speech.animation.blendshapes
+              ? new AnimationStreams(speech.animation, ref, (event) => this.#ctx.emit(event))
+              : undefined,
           signal: this.#abort.signal,
         },
       );

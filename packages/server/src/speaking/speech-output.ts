@@ -11,6 +11,7 @@
  */
 import type { AudioFormat, ServerEventInit } from '@parley/protocol';
 import type { TtsEngine, TtsMark } from '../engines/tts/index.js';
+import type { AnimationStreams } from './animation-streams.js';
 import { ClauseSplitter } from './clause-splitter.js';
 import { OutputEncoder, type EncodedChunk } from './output-encoder.js';
 import { SpokenAudio } from './spoken-audio.js';
@@ -32,10 +33,8 @@ export interface SpeechOutputOptions {
   emit(event: ServerEventInit): void;
   /** Word timestamps requested (`output_audio_timestamp_types: ["word"]`). */
   wordTimestamps: boolean;
-  /** Called with each clause's marks and where the clause starts in the item's audio. */
-  onMarks?(marks: TtsMark[], clauseOffsetMs: number, clauseDurationMs: number): void;
-  /** Called when the part closes, before `output_audio.done`: the animation streams' done events. */
-  onClose?(): void;
+  /** Lip-sync streams, when the session asked for them. */
+  animation?: AnimationStreams;
   signal: AbortSignal;
 }
 
@@ -68,7 +67,7 @@ export class SpeechOutput {
   /** Ends the timing streams: their done events, before the audio's. */
   closeStreams(): void {
     if (this.#o.wordTimestamps) this.#o.emit({ type: 'response.audio_timestamp.done', ...this.#o.ref });
-    this.#o.onClose?.();
+    this.#o.animation?.close(this.spoken.durationMs);
   }
 
   /** The next LLM text. */
@@ -132,6 +131,7 @@ export class SpeechOutput {
       }
       engineMs += (chunk.audio.length * 1000) / o.tts.capabilities.sampleRate;
       this.#send(encoder.push(chunk.audio), words);
+      o.animation?.audio(chunk.marks, offsetMs, offsetMs + engineMs);
     }
     if (o.signal.aborted) return;
     this.#send(encoder.flush(), words);
@@ -148,7 +148,6 @@ export class SpeechOutput {
       words.push({ text: ' ' + tokens.slice(used).join(' '), startMs: endMs, endMs });
     }
     this.#sendWords(words, Number.POSITIVE_INFINITY);
-    o.onMarks?.(marks, offsetMs, durationMs);
   }
 
   /** Sends audio chunks, each followed by the words that begin within it. */

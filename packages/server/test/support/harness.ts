@@ -1,6 +1,7 @@
 /** Starts Parley on 127.0.0.1:0 against a scripted LLM; `stop()` shuts both down. */
 import { OpenAiCompatibleLlm } from '../../src/engines/llm/openai-compatible.js';
 import type { HearingEngines } from '../../src/hearing/hearing.js';
+import type { TtsEngine } from '../../src/engines/tts/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { ProfileRegistry } from '../../src/profiles.js';
 import { startServer, type ParleyServer, type ParleyServerOptions } from '../../src/server.js';
@@ -12,7 +13,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<ParleyServerOptions> & { instructions?: string; llmTimeoutMs?: number; hearing?: HearingEngines } = {}): Promise<Harness> {
+export async function startHarness(options: Partial<ParleyServerOptions> & { instructions?: string; llmTimeoutMs?: number; hearing?: HearingEngines; tts?: TtsEngine } = {}): Promise<Harness> {
   const llm = await startScriptedLlm();
   const engine = new OpenAiCompatibleLlm({
     baseUrl: llm.url,
@@ -21,7 +22,7 @@ export async function startHarness(options: Partial<ParleyServerOptions> & { ins
     idleTimeoutMs: options.llmTimeoutMs ?? 5_000,
   });
   const profiles =
-    options.profiles ?? new ProfileRegistry([{ name: 'default', llm: engine, instructions: options.instructions ?? 'You are a test assistant.', voice: 'alloy', hearing: options.hearing }]);
+    options.profiles ?? new ProfileRegistry([{ name: 'default', llm: engine, instructions: options.instructions ?? 'You are a test assistant.', voice: 'alloy', hearing: options.hearing, tts: options.tts }]);
   const server = await startServer({ logger: silentLogger, ...options, host: '127.0.0.1', port: 0, profiles });
   return {
     server,
