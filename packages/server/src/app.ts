@@ -6,6 +6,8 @@ import type { SttEngine } from './engines/stt/index.js';
 import type { VadEngine } from './engines/vad/index.js';
 import { createSileroVad } from './engines/vad/silero.js';
 import type { HearingEngines } from './hearing/hearing.js';
+import { FliteTts } from './engines/tts/flite.js';
+import type { TtsEngine } from './engines/tts/index.js';
 import type { Logger } from './logger.js';
 import { ProfileRegistry } from './profiles.js';
 import { startServer, type ParleyServer } from './server.js';
@@ -45,7 +47,21 @@ export async function loadHearing(settings: ServerSettings, logger: Logger): Pro
   return { vad, stt };
 }
 
-export function profilesFromSettings(settings: ServerSettings, hearing?: HearingEngines): ProfileRegistry {
+/** Loads the speech engine; like the others, one that cannot load is reported and left out. */
+export async function loadSpeech(settings: ServerSettings, logger: Logger): Promise<TtsEngine | null> {
+  if (settings.tts === 'none') return null;
+  try {
+    const tts = new FliteTts();
+    await tts.warmup?.();
+    tts.resolveVoice(settings.voice);
+    return tts;
+  } catch (err) {
+    logger.error(`Speech synthesis (Flite) is unavailable: ${err instanceof Error ? err.message : String(err)}. Run ./scripts/setup.sh (npm ci); until then audio responses are given as text.`);
+    return null;
+  }
+}
+
+export function profilesFromSettings(settings: ServerSettings, hearing?: HearingEngines, tts?: TtsEngine | null): ProfileRegistry {
   const llm = new OpenAiCompatibleLlm({
     baseUrl: settings.llmUrl,
     model: settings.llmModel,
@@ -53,12 +69,12 @@ export function profilesFromSettings(settings: ServerSettings, hearing?: Hearing
     connectTimeoutMs: settings.llmTimeoutMs,
     idleTimeoutMs: settings.llmTimeoutMs,
   });
-  return new ProfileRegistry([{ name: DEFAULT_PROFILE_NAME, llm, instructions: settings.instructions, voice: 'alloy', hearing }]);
+  return new ProfileRegistry([{ name: DEFAULT_PROFILE_NAME, llm, instructions: settings.instructions, voice: settings.voice, hearing, tts }]);
 }
 
 export async function startFromSettings(settings: ServerSettings, logger: Logger): Promise<ParleyServer> {
-  const hearing = await loadHearing(settings, logger);
-  const profiles = profilesFromSettings(settings, hearing);
+  const [hearing, tts] = await Promise.all([loadHearing(settings, logger), loadSpeech(settings, logger)]);
+  const profiles = profilesFromSettings(settings, hearing, tts);
   const tls = settings.tlsCert && settings.tlsKey ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) } : null;
   const server = await startServer({ host: settings.host, port: settings.port, profiles, apiKeys: settings.apiKeys, tls, logger });
   logger.info(`Parley is listening on ${server.wsUrl}`, {
@@ -70,6 +86,7 @@ export async function startFromSettings(settings: ServerSettings, logger: Logger
       llm: profile.llm.label,
       vad: profile.hearing?.vad?.label ?? 'none',
       stt: profile.hearing?.stt?.label ?? 'none',
+      tts: profile.tts?.label ?? 'none',
     });
   }
   if (server.auth.open) logger.warn('PARLEY_API_KEYS is not set: every API key is accepted. Set it before exposing this server.');

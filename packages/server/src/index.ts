@@ -25,4 +25,17 @@ export {
   type PocketsphinxOptions,
   type PocketsphinxStats,
 } from './engines/stt/pocketsphinx.js';
+export type * from './engines/tts/index.js';
+export {
+  FliteTts,
+  FLITE_VOICES,
+  FLITE_VOICE_INFO,
+  FLITE_SAMPLE_RATE,
+  OPENAI_VOICE_MAP,
+  type FliteOptions,
+  type FliteTiming,
+  type FliteVoice,
+} from './engines/tts/flite.js';
+export { OpenAiSpeechTts, type OpenAiSpeechOptions } from './engines/tts/openai-speech.js';
+export { prepareFlite, type FliteRun, type FliteRunResult, type PreparedFlite } from './engines/tts/flite-wasi.js';
 export { Hearing, HEARING_RATE, type HearingConfig, type HearingEngines, type HearingSink, type SpeechStarted, type SpeechStopped } from './hearing/hearing.js';

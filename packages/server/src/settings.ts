@@ -19,6 +19,8 @@ export interface ServerSettings {
   tlsKey: string | null;
   vad: 'silero' | 'none';
   stt: 'pocketsphinx' | 'none';
+  tts: 'flite' | 'none';
+  voice: string;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty' | null;
 }
@@ -145,6 +147,22 @@ export const SETTINGS = [
     default: 'pocketsphinx',
     description: 'Speech recognition: pocketsphinx (Debian pocketsphinx + pocketsphinx-en-us, offline) or none.',
     parse: oneOf(['pocketsphinx', 'none'] as const),
+  }),
+  spec({
+    key: 'tts',
+    env: 'PARLEY_TTS',
+    flag: 'tts',
+    default: 'flite',
+    description: 'Speech synthesis: flite (offline, WebAssembly from npm) or none (audio responses are given as text).',
+    parse: oneOf(['flite', 'none'] as const),
+  }),
+  spec({
+    key: 'voice',
+    env: 'PARLEY_VOICE',
+    flag: 'voice',
+    default: 'alloy',
+    description: 'The voice sessions start with: an OpenAI voice name (mapped onto a Flite voice) or a Flite voice (slt, rms, awb, kal16, kal).',
+    parse: text,
   }),
   spec({
     key: 'logLevel',

@@ -17,10 +17,12 @@
  *   starts a new stream.
  *
  * All denoisers share one wasm instance (loaded once per process; `loadDenoiser()` preloads it),
- * each with its own ~18 KB state in it. Cost: ~0.1–0.35 ms CPU per 10 ms frame, a few % of one
- * core per stream (`npm run bench:denoise`, `docs/audio.md`).
+ * each with its own ~18 KB state in it. Cost: ~0.14 ms CPU per 10 ms frame, ~15 ms CPU per
+ * second of audio with the resampling to and from 48 kHz: 1.5 % of one core per stream
+ * (`npm run bench:denoise`; `docs/audio.md`).
  */
 import initRnnoise, { type RnnoiseModule } from '@echogarden/rnnoise-wasm';
+import { concatInt16 } from './pcm.js';
 
 /** The only rate RNNoise works at. */
 export const DENOISER_RATE = 48_000;
@@ -79,12 +81,7 @@ export async function createDenoiser(): Promise<Denoiser> {
 export async function denoise(samples48k: Int16Array): Promise<Int16Array> {
   const denoiser = await createDenoiser();
   try {
-    const body = denoiser.process(samples48k);
-    const tail = denoiser.flush();
-    const out = new Int16Array(body.length + tail.length);
-    out.set(body, 0);
-    out.set(tail, body.length);
-    return out;
+    return concatInt16([denoiser.process(samples48k), denoiser.flush()]);
   } finally {
     denoiser.close();
   }

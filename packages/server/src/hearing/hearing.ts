@@ -1,14 +1,17 @@
 /**
- * A session's ears: the client's input audio, decoded and resampled to 16 kHz, scored by the
- * VAD frame by frame, turned into turns by the turn detector, and transcribed while the user
- * speaks. Work runs in arrival order on one promise chain, behind the appends (which return at
- * once); results reach the session through `HearingSink`, stamped with audio-clock times (ms
- * of input audio since the session began) so they are exact however far behind they arrive.
+ * A session's ears: the client's input audio, decoded and resampled to 16 kHz (through RNNoise
+ * at 48 kHz when noise reduction is on), scored by the VAD frame by frame, turned into turns by
+ * the turn detector, and transcribed while the user speaks. Work runs in arrival order on one
+ * promise chain, behind the appends (which return at once); results reach the session through
+ * `HearingSink`, stamped with audio-clock times (ms of input audio since the session began) so
+ * they are exact however far behind they arrive.
  */
-import { newId, type AudioFormat, type InputAudioTranscription, type TurnDetection } from '@parley/protocol';
+import { newId, type AudioFormat, type InputAudioTranscription, type NoiseReduction, type TurnDetection } from '@parley/protocol';
+import { createDenoiser, DENOISER_RATE } from '../audio/denoiser.js';
 import { Framer } from '../audio/framer.js';
 import { InputAudioDecoder } from '../audio/input-format.js';
-import { createResampler, type Resampler } from '../audio/resampler.js';
+import { concatInt16 } from '../audio/pcm.js';
+import { createResampler } from '../audio/resampler.js';
 import type { SttEngine } from '../engines/stt/index.js';
 import type { VadDetector, VadEngine } from '../engines/vad/index.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +35,12 @@ export interface HearingConfig {
   format: AudioFormat;
   turn_detection: TurnDetection | null;
   transcription: InputAudioTranscription | null;
+  /**
+   * Noise suppression before the VAD and the STT. Every type (`near_field`, `far_field`,
+   * `azure_deep_noise_suppression`) runs the same engine, RNNoise (`audio/denoiser.ts`): only
+   * whether it is on matters.
+   */
+  noise_reduction: NoiseReduction | null;
 }
 
 export interface SpeechStarted {
@@ -56,9 +65,25 @@ export interface HearingSink {
   failed(error: unknown): void;
 }
 
+/** One step of the path from decoded samples to 16 kHz: a resampler or the denoiser. */
+interface Step {
+  process(samples: Int16Array): Int16Array;
+  /** Ends the stream: the held-back tail. */
+  flush(): Int16Array;
+  close(): void;
+}
+
 interface Stages {
   decoder: InputAudioDecoder;
-  resampler: Resampler;
+  /**
+   * Decoded samples → 16 kHz: one resampler; with noise reduction, a resampler to 48 kHz, the
+   * denoiser, then a resampler to 16 kHz. Every step is time-aligned with exact lengths (the
+   * denoiser drops RNNoise's 10 ms overlap delay), so the 16 kHz sample count, the audio clock,
+   * is the same either way: noise reduction shifts no `audio_start_ms`/`audio_end_ms`. It only
+   * holds audio back longer in wall time: 10–20 ms in the denoiser plus the second resampler's
+   * few ms, until the next append pushes it out (or `#dropStages` flushes it).
+   */
+  steps: Step[];
 }
 
 interface Turn {
@@ -95,12 +120,13 @@ export class Hearing {
     return this.#config.turn_detection !== null && this.#engines.vad === null;
   }
 
-  /** Takes a new session configuration; a format or turn-detection change restarts those stages. */
+  /** Takes a new session configuration; a format, noise-reduction or turn-detection change restarts those stages. */
   configure(config: HearingConfig): void {
     const previous = this.#config;
     this.#config = config;
     this.#enqueue(async () => {
-      if (!sameFormat(previous.format, config.format)) this.#dropStages();
+      // The noise-reduction types share one engine: switching between them changes nothing.
+      if (!sameFormat(previous.format, config.format) || denoising(previous) !== denoising(config)) this.#dropStages();
       if (JSON.stringify(previous.turn_detection) !== JSON.stringify(config.turn_detection)) this.#applyTurnDetection();
     });
   }
@@ -182,11 +208,14 @@ export class Hearing {
     this.#framer ??= new Framer(vad.capabilities.frameSamples);
   }
 
-  /** Ends the current format's stream: the resampler's held-back tail still counts on the clock. */
+  /** Ends the current format's stream: the steps' held-back tail still counts on the clock. */
   #dropStages(): void {
     if (!this.#stages) return;
-    const tail = this.#stages.resampler.flush();
-    this.#stages.resampler.close();
+    let tail: Int16Array = new Int16Array(0);
+    for (const step of this.#stages.steps) {
+      tail = concatInt16([step.process(tail), step.flush()]);
+      step.close();
+    }
     this.#stages = null;
     this.#history.append(tail);
     this.#turn?.transcription?.write(tail);
@@ -195,15 +224,28 @@ export class Hearing {
   async #ensureStages(): Promise<Stages> {
     if (this.#stages) return this.#stages;
     const decoder = new InputAudioDecoder(this.#config.format);
-    const resampler = await createResampler({ inputRate: decoder.sampleRate, outputRate: HEARING_RATE });
-    this.#stages = { decoder, resampler };
+    const steps: Step[] = [];
+    try {
+      if (denoising(this.#config)) {
+        steps.push(await createResampler({ inputRate: decoder.sampleRate, outputRate: DENOISER_RATE }));
+        steps.push(await createDenoiser());
+        steps.push(await createResampler({ inputRate: DENOISER_RATE, outputRate: HEARING_RATE }));
+      } else {
+        steps.push(await createResampler({ inputRate: decoder.sampleRate, outputRate: HEARING_RATE }));
+      }
+    } catch (error) {
+      for (const step of steps) step.close();
+      throw error;
+    }
+    this.#stages = { decoder, steps };
     return this.#stages;
   }
 
   async #process(bytes: Buffer): Promise<void> {
     if (this.#closed) return;
-    const { decoder, resampler } = await this.#ensureStages();
-    const samples = resampler.process(decoder.decode(bytes));
+    const { decoder, steps } = await this.#ensureStages();
+    let samples = decoder.decode(bytes);
+    for (const step of steps) samples = step.process(samples);
     this.#history.append(samples);
     this.#turn?.transcription?.write(samples);
     const detector = this.#detector;
@@ -259,6 +301,10 @@ export class Hearing {
     transcription.write(this.#history.since(Math.round(audioStartMs * SAMPLES_PER_MS)));
     return transcription;
   }
+}
+
+function denoising(config: HearingConfig): boolean {
+  return config.noise_reduction != null;
 }
 
 function sameFormat(a: AudioFormat, b: AudioFormat): boolean {

@@ -31,6 +31,8 @@ describe('defaults', () => {
       tlsKey: null,
       vad: 'silero',
       stt: 'pocketsphinx',
+      tts: 'flite',
+      voice: 'alloy',
       logLevel: 'info',
       logFormat: null,
     });
@@ -56,6 +58,8 @@ describe('environment variables', () => {
       PARLEY_TLS_KEY: '/etc/key.pem',
       PARLEY_VAD: 'none',
       PARLEY_STT: 'none',
+      PARLEY_TTS: 'none',
+      PARLEY_VOICE: 'slt',
       PARLEY_LOG_LEVEL: 'debug',
       PARLEY_LOG_FORMAT: 'json',
     });
@@ -72,6 +76,8 @@ describe('environment variables', () => {
       tlsKey: '/etc/key.pem',
       vad: 'none',
       stt: 'none',
+      tts: 'none',
+      voice: 'slt',
       logLevel: 'debug',
       logFormat: 'json',
     });

@@ -21,7 +21,10 @@ import type { Voice } from '@parley/protocol';
 export interface TtsCapabilities {
   /** The PCM16 mono sample rate of the audio produced, in Hz. */
   sampleRate: number;
-  /** The engine's own voice names. */
+  /**
+   * The engine's own voice names; empty when the engine takes any name and leaves it to its
+   * server to judge (an HTTP engine without a configured list).
+   */
   voices: readonly string[];
   /** Whether `word` marks are produced. */
   wordTimings: boolean;
