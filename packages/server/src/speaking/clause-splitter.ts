@@ -29,7 +29,9 @@ export class ClauseSplitter {
   readonly #options: Required<ClauseSplitterOptions>;
 
   constructor(options: ClauseSplitterOptions = {}) {
-    this.#options = { firstMinWords: 2, minWords: 4, firstMaxWords: 8, maxWords: 24, ...options };
+    // The first clause is what the user waits for: it may be a single word ("Sure,") and is cut by
+    // its fifth word at the latest. Later clauses are longer, which sounds more natural.
+    this.#options = { firstMinWords: 1, minWords: 4, firstMaxWords: 5, maxWords: 24, ...options };
   }
 
   /** Takes the next piece of text; returns the clauses it completed, in order. */

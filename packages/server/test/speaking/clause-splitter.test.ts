@@ -12,12 +12,13 @@ function split(text: string, size = 3): string[] {
 describe('ClauseSplitter', () => {
   it('cuts at sentence ends as the text streams, and the first clause early', () => {
     expect(split('Sure, it is sunny in Paris today. Take sunglasses! Anything else?')).toEqual([
-      'Sure, it is sunny in Paris today.',
+      'Sure,',
+      'it is sunny in Paris today.',
       'Take sunglasses!',
       'Anything else?',
     ]);
-    expect(split('Well, well, it is sunny in Paris today, with a light breeze from the west, and warm.')).toEqual([
-      'Well, well,',
+    expect(split('Well then, it is sunny in Paris today, with a light breeze from the west, and warm.')).toEqual([
+      'Well then,',
       'it is sunny in Paris today,',
       'with a light breeze from the west,',
       'and warm.',
@@ -37,7 +38,7 @@ describe('ClauseSplitter', () => {
   it('cuts a long run without punctuation at a space', () => {
     const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
     const clauses = split(words);
-    expect(clauses[0]!.split(' ')).toHaveLength(8);
+    expect(clauses[0]!.split(' ')).toHaveLength(5);
     expect(clauses[1]!.split(' ')).toHaveLength(24);
     expect(clauses.join(' ')).toBe(words);
   });
