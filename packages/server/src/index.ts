@@ -31,6 +31,7 @@ export {
   FLITE_VOICES,
   FLITE_VOICE_INFO,
   FLITE_SAMPLE_RATE,
+  parseWav,
   OPENAI_VOICE_MAP,
   type FliteOptions,
   type FliteTiming,

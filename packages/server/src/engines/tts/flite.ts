@@ -152,10 +152,6 @@ export function parseWav(wav: Uint8Array): { sampleRate: number; samples: Int16A
   throw new Error('WAV has no data chunk');
 }
 
-function describeVoice(voice: Voice): string {
-  return typeof voice === 'string' ? JSON.stringify(voice) : JSON.stringify(voice);
-}
-
 export class FliteTts implements TtsEngine {
   readonly label = 'flite(wasi)';
   readonly capabilities: TtsCapabilities = {
@@ -206,7 +202,7 @@ export class FliteTts implements TtsEngine {
     if (found) return found;
     throw new ParleyError(
       'invalid_value',
-      `Voice ${describeVoice(voice)} is not available with the ${this.label} speech engine. ` +
+      `Voice ${JSON.stringify(voice)} is not available with the ${this.label} speech engine. ` +
         `Choose one of: ${this.voiceNames.join(', ')} (a string, or a Voice Live voice {"type":"openai","name":…}).`,
       { param: 'voice' },
     );
