@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** The `parley` command. `parley serve` starts the server; `npm start` runs it. */
 import { createLogger } from './logger.js';
-import { loadSettings, settingsHelp, SettingsError } from './settings.js';
-import { startFromSettings } from './app.js';
+import { settingsHelp, SettingsError } from './settings.js';
+import { startFromConfig } from './app.js';
+import { loadConfig } from './config/load.js';
 
 const USAGE = `Usage: parley <command> [options]
 
@@ -27,9 +28,10 @@ async function serve(argv: string[]): Promise<void> {
     console.log(serveHelp());
     return;
   }
-  const settings = loadSettings(argv, process.env);
+  const config = loadConfig(argv, process.env);
+  const { settings } = config;
   const logger = createLogger({ level: settings.logLevel, format: settings.logFormat ?? undefined });
-  const server = await startFromSettings(settings, logger);
+  const server = await startFromConfig(config, logger);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

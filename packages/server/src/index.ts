@@ -1,6 +1,10 @@
 /** @parley/server — the Parley realtime voice-agent server, as a library. */
 export { startServer, type ParleyServer, type ParleyServerOptions } from './server.js';
-export { startFromSettings, profilesFromSettings, DEFAULT_PROFILE_NAME } from './app.js';
+export { startFromConfig } from './app.js';
+export { loadConfig, readConfigFile, ConfigError, DEFAULT_PROFILE_NAME, type ParleyConfig, type ResolvedProfile } from './config/load.js';
+export { buildEngines } from './config/build.js';
+export type * from './config/schema.js';
+export { FallbackLlm } from './engines/llm/fallback.js';
 export { loadSettings, SETTINGS, SettingsError, type ServerSettings } from './settings.js';
 export { ProfileRegistry, type ModelProfile } from './profiles.js';
 export { Session, type SessionOptions } from './session/session.js';

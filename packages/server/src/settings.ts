@@ -23,6 +23,8 @@ export interface ServerSettings {
   voice: string;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty' | null;
+  /** The config file, if any. */
+  config: string | null;
 }
 
 export class SettingsError extends Error {
@@ -180,10 +182,31 @@ export const SETTINGS = [
     description: 'json (one object per line) or pretty. Default: pretty on a terminal, json otherwise.',
     parse: oneOf(['json', 'pretty'] as const),
   }),
+  spec({
+    key: 'config',
+    env: 'PARLEY_CONFIG',
+    flag: 'config',
+    default: null,
+    description: 'A config file (JSON) with the server settings and model profiles; the flags and variables here win over it. Default: ./parley.config.json when present.',
+    parse: optionalText,
+  }),
 ] as const;
 
 /** Reads the settings from flags (`argv`, without the command) over the environment over the defaults. */
 export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): ServerSettings {
+  const settings = { ...defaultSettings(), ...explicitSettings(argv, env) };
+  if ((settings.tlsCert === null) !== (settings.tlsKey === null)) {
+    throw new SettingsError('PARLEY_TLS_CERT and PARLEY_TLS_KEY (--tls-cert, --tls-key) must be given together.');
+  }
+  return settings;
+}
+
+export function defaultSettings(): ServerSettings {
+  return Object.fromEntries(SETTINGS.map((s) => [s.key, s.default])) as unknown as ServerSettings;
+}
+
+/** Only the settings a flag or an environment variable gives: what wins over the config file. */
+export function explicitSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Partial<ServerSettings> {
   const options = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -197,13 +220,8 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): S
     const fromEnv = env[s.env];
     if (typeof fromFlag === 'string') out[s.key] = s.parse(fromFlag, `--${s.flag}`);
     else if (fromEnv !== undefined && fromEnv !== '') out[s.key] = s.parse(fromEnv, s.env);
-    else out[s.key] = s.default;
   }
-  const settings = out as unknown as ServerSettings;
-  if ((settings.tlsCert === null) !== (settings.tlsKey === null)) {
-    throw new SettingsError('PARLEY_TLS_CERT and PARLEY_TLS_KEY (--tls-cert, --tls-key) must be given together.');
-  }
-  return settings;
+  return out as Partial<ServerSettings>;
 }
 
 export function settingsHelp(): string {

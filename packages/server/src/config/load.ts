@@ -1,0 +1,126 @@
+/**
+ * The effective configuration: defaults, under the config file, under environment variables,
+ * under flags. The settings table (settings.ts) names each variable and flag; those that
+ * describe engines (PARLEY_LLM_URL, PARLEY_STT, …) apply to the default profile.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultSettings, explicitSettings, SettingsError, type ServerSettings } from '../settings.js';
+import { configFile, type ConfigFile, type LlmEngineSpec, type ProfileSpec, type SttEngineSpec, type TtsEngineSpec, type VadEngineSpec } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'parley.config.json';
+export const DEFAULT_PROFILE_NAME = 'default';
+
+export interface ResolvedProfile {
+  name: string;
+  instructions: string;
+  voice: string;
+  /** Tried in order: the first that answers serves. */
+  llm: LlmEngineSpec[];
+  stt: SttEngineSpec;
+  vad: VadEngineSpec;
+  tts: TtsEngineSpec;
+}
+
+export interface ParleyConfig {
+  settings: ServerSettings;
+  profiles: ResolvedProfile[];
+  defaultProfile: string;
+  /** The config file read, if any. */
+  file: string | null;
+}
+
+/** A config file that cannot be used; the message names the file and the field. */
+export class ConfigError extends SettingsError {
+  override name = 'ConfigError';
+}
+
+export function readConfigFile(path: string): ConfigFile {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = configFile.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+      return `  ${field || '(top level)'}: ${issue.message}`;
+    });
+    throw new ConfigError(`${path} has ${problems.length === 1 ? 'an error' : 'errors'}:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): ParleyConfig {
+  const explicit = explicitSettings(argv, env);
+  const path = explicit.config ? resolve(cwd, explicit.config) : existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? resolve(cwd, DEFAULT_CONFIG_FILE) : null;
+  const file = path ? readConfigFile(path) : {};
+  const base: ServerSettings = { ...defaultSettings(), ...fromFile(file) };
+  const settings: ServerSettings = { ...base, ...explicit, config: path };
+  if ((settings.tlsCert === null) !== (settings.tlsKey === null)) {
+    throw new SettingsError('A TLS certificate and key (PARLEY_TLS_CERT and PARLEY_TLS_KEY, or server.tls_cert and server.tls_key) must be given together.');
+  }
+  const specs: Record<string, ProfileSpec> = file.profiles && Object.keys(file.profiles).length > 0 ? file.profiles : { [DEFAULT_PROFILE_NAME]: {} };
+  const names = Object.keys(specs);
+  const defaultProfile = file.default_profile ?? names[0]!;
+  if (!specs[defaultProfile]) {
+    throw new ConfigError(`${path}: default_profile '${defaultProfile}' is not one of the profiles (${names.join(', ')}).`);
+  }
+  // Engine flags and variables are about the default profile; the others start from the defaults.
+  const profiles = names.map((name) => (name === defaultProfile ? resolveProfile(name, specs[name]!, settings, explicit) : resolveProfile(name, specs[name]!, base, {})));
+  return { settings, profiles, defaultProfile, file: path };
+}
+
+function fromFile(file: ConfigFile): Partial<ServerSettings> {
+  const s = file.server ?? {};
+  const out: Partial<ServerSettings> = {};
+  if (s.host !== undefined) out.host = s.host;
+  if (s.port !== undefined) out.port = s.port;
+  if (s.api_keys !== undefined) out.apiKeys = s.api_keys.length > 0 ? s.api_keys : null;
+  if (s.tls_cert !== undefined) out.tlsCert = s.tls_cert;
+  if (s.tls_key !== undefined) out.tlsKey = s.tls_key;
+  if (s.log_level !== undefined) out.logLevel = s.log_level;
+  if (s.log_format !== undefined) out.logFormat = s.log_format;
+  return out;
+}
+
+/** A profile with every engine named: the file's choice, else the settings' (flags and variables win for the default profile). */
+function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSettings, explicit: Partial<ServerSettings>): ResolvedProfile {
+  const settingsLlm: LlmEngineSpec = {
+    engine: 'openai-compatible',
+    url: settings.llmUrl,
+    model: settings.llmModel,
+    ...(settings.llmApiKey ? { api_key: settings.llmApiKey } : {}),
+    timeout_ms: settings.llmTimeoutMs,
+  };
+  const fileLlm = spec.llm === undefined ? undefined : Array.isArray(spec.llm) ? spec.llm : [spec.llm];
+  // A URL or model given by flag or variable means that server, whatever the file says.
+  const llm = explicit.llmUrl !== undefined || explicit.llmModel !== undefined || !fileLlm ? [settingsLlm] : fileLlm.map((e) => withExplicitLlm(e, explicit));
+  return {
+    name,
+    instructions: explicit.instructions ?? spec.instructions ?? settings.instructions,
+    voice: explicit.voice ?? spec.voice ?? settings.voice,
+    llm,
+    stt: explicit.stt !== undefined ? { engine: explicit.stt } : (spec.stt ?? { engine: settings.stt }),
+    vad: explicit.vad !== undefined ? { engine: explicit.vad } : (spec.vad ?? { engine: settings.vad }),
+    tts: explicit.tts !== undefined ? { engine: explicit.tts } : (spec.tts ?? { engine: settings.tts }),
+  };
+}
+
+/** PARLEY_LLM_API_KEY and PARLEY_LLM_TIMEOUT_MS still apply to an OpenAI-compatible engine from the file. */
+function withExplicitLlm(engine: LlmEngineSpec, explicit: Partial<ServerSettings>): LlmEngineSpec {
+  if (engine.engine !== 'openai-compatible') return engine;
+  return {
+    ...engine,
+    ...(explicit.llmApiKey ? { api_key: explicit.llmApiKey } : {}),
+    ...(explicit.llmTimeoutMs !== undefined ? { timeout_ms: explicit.llmTimeoutMs } : {}),
+  };
+}

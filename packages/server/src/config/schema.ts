@@ -1,0 +1,88 @@
+/**
+ * The config file (`parley.config.json`): the server's settings and the model profiles clients
+ * choose with `?model=`. Every field is snake_case, as on the wire; unknown fields are errors,
+ * so a typo is caught at start-up rather than silently ignored.
+ */
+import { z } from 'zod';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' });
+const ms = z.number().int().min(1).max(3_600_000);
+
+export const llmEngineSpec = z.discriminatedUnion('engine', [
+  z.strictObject({
+    engine: z.literal('openai-compatible'),
+    url: httpUrl,
+    model: z.string().min(1),
+    api_key: z.string().optional(),
+    timeout_ms: ms.optional(),
+  }),
+  z.strictObject({
+    engine: z.literal('llama-cpp'),
+    /** A GGUF file. */
+    model_path: z.string().min(1),
+    /** Downloaded to `model_path` when missing (and the machine is online). */
+    download: z.strictObject({ url: httpUrl, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits') }).optional(),
+    threads: z.number().int().min(1).max(256).optional(),
+    context_size: z.number().int().min(256).optional(),
+  }),
+]);
+
+export const sttEngineSpec = z.discriminatedUnion('engine', [
+  z.strictObject({ engine: z.literal('pocketsphinx'), model_dir: z.string().optional() }),
+  z.strictObject({ engine: z.literal('openai-transcriptions'), url: httpUrl, model: z.string().min(1), api_key: z.string().optional(), timeout_ms: ms.optional() }),
+  z.strictObject({ engine: z.literal('whisper-cpp'), model_path: z.string().min(1) }),
+  z.strictObject({ engine: z.literal('none') }),
+]);
+
+export const vadEngineSpec = z.discriminatedUnion('engine', [
+  z.strictObject({ engine: z.literal('silero'), model_path: z.string().optional() }),
+  z.strictObject({ engine: z.literal('none') }),
+]);
+
+export const ttsEngineSpec = z.discriminatedUnion('engine', [
+  z.strictObject({ engine: z.literal('flite'), voice_map: z.record(z.string(), z.string()).optional() }),
+  z.strictObject({
+    engine: z.literal('openai-speech'),
+    url: httpUrl,
+    model: z.string().min(1),
+    api_key: z.string().optional(),
+    voices: z.array(z.string()).optional(),
+    sample_rate: z.number().int().optional(),
+  }),
+  z.strictObject({ engine: z.literal('none') }),
+]);
+
+export const profileSpec = z.strictObject({
+  instructions: z.string().optional(),
+  voice: z.string().min(1).optional(),
+  /** One engine, or a list tried in order: when one fails before answering, the next takes over. */
+  llm: z.union([llmEngineSpec, z.array(llmEngineSpec).min(1)]).optional(),
+  stt: sttEngineSpec.optional(),
+  vad: vadEngineSpec.optional(),
+  tts: ttsEngineSpec.optional(),
+});
+
+export const configFile = z.strictObject({
+  $schema: z.string().optional(),
+  server: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      api_keys: z.array(z.string().min(1)).optional(),
+      tls_cert: z.string().optional(),
+      tls_key: z.string().optional(),
+      log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+      log_format: z.enum(['json', 'pretty']).optional(),
+    })
+    .optional(),
+  /** The profile for a `?model=` that names none; the first profile when not given. */
+  default_profile: z.string().optional(),
+  profiles: z.record(z.string().regex(/^[\w.:-]{1,64}$/, 'profile names are 1–64 letters, digits, _ . : or -'), profileSpec).optional(),
+});
+
+export type LlmEngineSpec = z.infer<typeof llmEngineSpec>;
+export type SttEngineSpec = z.infer<typeof sttEngineSpec>;
+export type VadEngineSpec = z.infer<typeof vadEngineSpec>;
+export type TtsEngineSpec = z.infer<typeof ttsEngineSpec>;
+export type ProfileSpec = z.infer<typeof profileSpec>;
+export type ConfigFile = z.infer<typeof configFile>;
