@@ -154,3 +154,7 @@ export class ParleyError extends Error {
 export function isParleyError(value: unknown): value is ParleyError {
   return value instanceof ParleyError;
 }
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERRORS, value);
+}

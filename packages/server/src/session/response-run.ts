@@ -5,6 +5,7 @@
  * a late delta from the engine is dropped, and the engine's request is aborted.
  */
 import {
+  isErrorCode,
   isParleyError,
   newId,
   ParleyError,
@@ -162,7 +163,12 @@ export class ResponseRun {
         signal: this.#abort.signal,
         onNotice: (notice) => {
           this.#deps.logger.warn(notice.message, { response_id: this.id, code: notice.code });
-          this.#ctx.emit({ type: 'warning', warning: { message: notice.message, code: notice.code, param: null } });
+          if (notice.level === 'error') {
+            const code = isErrorCode(notice.code) ? notice.code : 'internal_error';
+            this.#ctx.emit({ type: 'error', error: new ParleyError(code, notice.message).toWire(null) });
+          } else {
+            this.#ctx.emit({ type: 'warning', warning: { message: notice.message, code: notice.code, param: null } });
+          }
         },
       });
       for await (const event of events) {

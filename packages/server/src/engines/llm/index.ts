@@ -39,8 +39,11 @@ export interface LlmRequest {
   max_output_tokens?: number;
   temperature?: number;
   signal: AbortSignal;
-  /** Things the user should know that are not errors (an engine handing over to its fallback). */
-  onNotice?(notice: { code: string; message: string }): void;
+  /**
+   * Things the user should know beside the answer: a `warning` (an engine handing over to its
+   * fallback) or an `error` that still gets a spoken answer (a model that is not installed).
+   */
+  onNotice?(notice: { code: string; message: string; level?: 'warning' | 'error' }): void;
 }
 
 export interface LlmUsage {
