@@ -21,4 +21,8 @@ fi
 
 # onnxruntime-node must not fetch GPU libraries at install time (see .npmrc); the CPU
 # runtime ships inside the package.
-ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+# node-llama-cpp: its postinstall would try to build llama.cpp from GitHub sources when the
+# prebuilt binary (from npm, @node-llama-cpp/<platform>) fails its self-test; the root
+# package.json sets "config.nodeLlamaCppPostinstall": "skip", and NODE_LLAMA_CPP_SKIP_DOWNLOAD
+# says the same. The engine loads the prebuilt binary at run time with build: 'never'.
+ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund

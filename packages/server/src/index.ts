@@ -11,6 +11,21 @@ export { Session, type SessionOptions } from './session/session.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export type * from './engines/llm/index.js';
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from './engines/llm/openai-compatible.js';
+export { LlamaCppLlm, llamaThreads, type LlamaCppOptions, type LlamaCppGpu } from './engines/llm/llama-cpp.js';
+export {
+  ensureModel,
+  downloadFile,
+  defaultModelDir,
+  manualDownloadHint,
+  ModelDownloadError,
+  type EnsureModelOptions,
+  type EnsureModelStatus,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  type ModelDownloadErrorKind,
+} from './models/download.js';
+export { createProgressBar, renderProgressLine, type ProgressBar, type ProgressBarOptions } from './models/progress-bar.js';
 export * from './audio/pcm.js';
 export * from './audio/g711.js';
 export * from './audio/framer.js';

@@ -13,6 +13,7 @@ export interface ServerSettings {
   llmModel: string;
   llmApiKey: string | null;
   llmTimeoutMs: number;
+  llmModelPath: string | null;
   apiKeys: string[] | null;
   instructions: string;
   tlsCert: string | null;
@@ -115,6 +116,14 @@ export const SETTINGS = [
     default: 30_000,
     description: 'How long to wait for the LLM server to answer, and the longest silence allowed mid-stream, in ms.',
     parse: integer(1, 3_600_000),
+  }),
+  spec({
+    key: 'llmModelPath',
+    env: 'PARLEY_LLM_MODEL_PATH',
+    flag: 'llm-model-path',
+    default: null,
+    description: 'A GGUF model file to run in-process (llama.cpp), used when PARLEY_LLM_URL is not set. Default: ~/.cache/parley/models/default.gguf when that file exists.',
+    parse: optionalText,
   }),
   spec({
     key: 'apiKeys',

@@ -8,6 +8,12 @@
 import type { LlmEngine } from '../engines/llm/index.js';
 import { FallbackLlm } from '../engines/llm/fallback.js';
 import { OpenAiCompatibleLlm } from '../engines/llm/openai-compatible.js';
+import { LlamaCppLlm } from '../engines/llm/llama-cpp.js';
+import { UnavailableLlm } from '../engines/llm/unavailable.js';
+import { OpenAiTranscriptionsStt } from '../engines/stt/openai-transcriptions.js';
+import { WhisperCppStt } from '../engines/stt/whisper-cpp.js';
+import { ensureModel } from '../models/download.js';
+import { createProgressBar } from '../models/progress-bar.js';
 import type { SttEngine } from '../engines/stt/index.js';
 import { transcribe } from '../engines/stt/index.js';
 import { PocketsphinxStt } from '../engines/stt/pocketsphinx.js';
@@ -16,6 +22,7 @@ import { FliteTts, type FliteVoice } from '../engines/tts/flite.js';
 import { OpenAiSpeechTts } from '../engines/tts/openai-speech.js';
 import type { VadEngine } from '../engines/vad/index.js';
 import { createSileroVad } from '../engines/vad/silero.js';
+import { basename } from 'node:path';
 import type { Logger } from '../logger.js';
 import { ProfileRegistry, type ModelProfile } from '../profiles.js';
 import type { ParleyConfig, ResolvedProfile } from './load.js';
@@ -62,12 +69,42 @@ async function attempt<T>(logger: Logger, what: string, hint: string, make: () =
   }
 }
 
-function makeLlm(spec: LlmEngineSpec): LlmEngine {
+/**
+ * An LLM engine. A local model that cannot be had (file missing and no way to download it) is not
+ * fatal: the profile gets an engine that tells the user so, in words and an `error` event.
+ */
+async function makeLlm(spec: LlmEngineSpec, logger: Logger): Promise<LlmEngine> {
   switch (spec.engine) {
     case 'openai-compatible':
       return new OpenAiCompatibleLlm({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, connectTimeoutMs: spec.timeout_ms, idleTimeoutMs: spec.timeout_ms });
-    case 'llama-cpp':
-      throw new Error('the llama-cpp engine is not available in this build');
+    case 'llama-cpp': {
+      const label = `llama-cpp(${spec.model_path})`;
+      try {
+        let modelPath = spec.model_path;
+        if (spec.download) {
+          const bar = createProgressBar({ label: basename(spec.model_path), log: (line) => logger.info(line) });
+          try {
+            modelPath = await ensureModel({
+              name: basename(spec.model_path),
+              path: spec.model_path,
+              url: spec.download.url,
+              sha256: spec.download.sha256,
+              onProgress: (p) => bar.update(p),
+              onStatus: (s) => s.type === 'downloading' && logger.info(`downloading ${s.url} to ${s.path}`),
+            });
+          } finally {
+            bar.finish();
+          }
+        }
+        const llm = new LlamaCppLlm({ modelPath, threads: spec.threads, contextSize: spec.context_size, logger });
+        await llm.warmup();
+        return llm;
+      } catch (err) {
+        const reason = `The local language model ${spec.model_path} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+        logger.error(`${reason}. Put the GGUF file there (or give "download" in the config), or point PARLEY_LLM_URL at an OpenAI-compatible server.`);
+        return new UnavailableLlm(label, `${reason}. The server's log says how to fix it.`);
+      }
+    }
   }
 }
 
@@ -91,8 +128,13 @@ async function makeStt(spec: SttEngineSpec): Promise<SttEngine | null> {
       await transcribe(stt, new Int16Array(stt.capabilities.sampleRate / 2), { signal: AbortSignal.timeout(10_000) });
       return stt;
     }
-    default:
-      throw new Error(`the ${spec.engine} engine is not available in this build`);
+    case 'openai-transcriptions':
+      return new OpenAiTranscriptionsStt({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, timeoutMs: spec.timeout_ms });
+    case 'whisper-cpp': {
+      const stt = new WhisperCppStt({ modelPath: spec.model_path });
+      await stt.warmup();
+      return stt;
+    }
   }
 }
 
@@ -136,7 +178,7 @@ async function buildProfile(p: ResolvedProfile, cache: EngineCache, logger: Logg
     cache.get('stt', p.stt, () => attempt(logger, `Speech recognition (${p.stt.engine})`, INSTALL_HINT.stt, () => makeStt(p.stt))),
     cache.get('tts', p.tts, () => attempt(logger, `Speech synthesis (${p.tts.engine})`, INSTALL_HINT.tts, () => makeTts(p.tts, p.voice))),
   ]);
-  const llms = p.llm.map((spec) => makeLlm(spec));
+  const llms = await Promise.all(p.llm.map((spec) => cache.get('llm', spec, () => makeLlm(spec, logger))));
   const llm = llms.length === 1 ? llms[0]! : new FallbackLlm(llms);
   if (tts) {
     try {

@@ -4,12 +4,15 @@
  * describe engines (PARLEY_LLM_URL, PARLEY_STT, …) apply to the default profile.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { defaultModelDir } from '../models/download.js';
 import { defaultSettings, explicitSettings, SettingsError, type ServerSettings } from '../settings.js';
 import { configFile, type ConfigFile, type LlmEngineSpec, type ProfileSpec, type SttEngineSpec, type TtsEngineSpec, type VadEngineSpec } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.json';
 export const DEFAULT_PROFILE_NAME = 'default';
+/** Where the default profile looks for a local model when none is configured. */
+export const DEFAULT_MODEL_FILE = join(defaultModelDir(), 'default.gguf');
 
 export interface ResolvedProfile {
   name: string;
@@ -102,8 +105,17 @@ function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSetting
     timeout_ms: settings.llmTimeoutMs,
   };
   const fileLlm = spec.llm === undefined ? undefined : Array.isArray(spec.llm) ? spec.llm : [spec.llm];
-  // A URL or model given by flag or variable means that server, whatever the file says.
-  const llm = explicit.llmUrl !== undefined || explicit.llmModel !== undefined || !fileLlm ? [settingsLlm] : fileLlm.map((e) => withExplicitLlm(e, explicit));
+  // A URL or model given by flag or variable means that server, whatever the file says; a model
+  // file given so (or the default one, when it is there) means that file.
+  const local = localModel(settings, explicit);
+  const llm =
+    explicit.llmUrl !== undefined || explicit.llmModel !== undefined
+      ? [settingsLlm]
+      : local && (explicit.llmModelPath || !fileLlm)
+        ? [local]
+        : fileLlm
+          ? fileLlm.map((e) => withExplicitLlm(e, explicit))
+          : [settingsLlm];
   return {
     name,
     instructions: explicit.instructions ?? spec.instructions ?? settings.instructions,
@@ -113,6 +125,13 @@ function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSetting
     vad: explicit.vad !== undefined ? { engine: explicit.vad } : (spec.vad ?? { engine: settings.vad }),
     tts: explicit.tts !== undefined ? { engine: explicit.tts } : (spec.tts ?? { engine: settings.tts }),
   };
+}
+
+/** The default profile's local model: PARLEY_LLM_MODEL_PATH, else the cache's default file when it exists. */
+function localModel(settings: ServerSettings, explicit: Partial<ServerSettings>): LlmEngineSpec | null {
+  const path = explicit.llmModelPath ?? settings.llmModelPath ?? DEFAULT_MODEL_FILE;
+  if (!explicit.llmModelPath && !settings.llmModelPath && !existsSync(path)) return null;
+  return { engine: 'llama-cpp', model_path: path };
 }
 
 /** PARLEY_LLM_API_KEY and PARLEY_LLM_TIMEOUT_MS still apply to an OpenAI-compatible engine from the file. */

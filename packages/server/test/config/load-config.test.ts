@@ -71,6 +71,11 @@ describe('loadConfig', () => {
     expect(b).toMatchObject({ name: 'b', stt: { engine: 'pocketsphinx' } });
   });
 
+  it('PARLEY_LLM_MODEL_PATH runs that GGUF file in-process; PARLEY_LLM_URL still wins', () => {
+    expect(loadConfig([], { PARLEY_LLM_MODEL_PATH: '/m/q.gguf' }, dir()).profiles[0]!.llm).toEqual([{ engine: 'llama-cpp', model_path: '/m/q.gguf' }]);
+    expect(loadConfig([], { PARLEY_LLM_MODEL_PATH: '/m/q.gguf', PARLEY_LLM_URL: 'http://h/v1' }, dir()).profiles[0]!.llm).toMatchObject([{ engine: 'openai-compatible', url: 'http://h/v1' }]);
+  });
+
   it('names the file and every bad field', () => {
     const d = dir({
       'parley.config.json': { server: { port: 'eighty' }, profiles: { p: { llm: { engine: 'openai-compatible', url: 'ftp://x', model: 'm' }, tts: { engine: 'espeak' }, colour: 'red' } } },
