@@ -23,7 +23,9 @@ import { OpenAiSpeechTts } from '../engines/tts/openai-speech.js';
 import type { VadEngine } from '../engines/vad/index.js';
 import { createSileroVad } from '../engines/vad/silero.js';
 import { basename } from 'node:path';
+import { FixedTextLlm } from '../engines/llm/fixed-text.js';
 import type { Logger } from '../logger.js';
+import { Session } from '../session/session.js';
 import { ProfileRegistry, type ModelProfile } from '../profiles.js';
 import type { ParleyConfig, ResolvedProfile } from './load.js';
 import type { LlmEngineSpec, SttEngineSpec, TtsEngineSpec, VadEngineSpec } from './schema.js';
@@ -163,6 +165,7 @@ export async function buildEngines(config: ParleyConfig, logger: Logger): Promis
   const profiles: ModelProfile[] = [];
   for (const p of config.profiles) profiles.push(await buildProfile(p, cache, logger));
   const registry = new ProfileRegistry(profiles, config.defaultProfile);
+  for (const profile of profiles) await rehearse(profile, logger);
   return {
     registry,
     close: async () => {
@@ -170,6 +173,31 @@ export async function buildEngines(config: ParleyConfig, logger: Logger): Promis
       await Promise.all(engines.map((e) => (e as Closable | null)?.close?.()));
     },
   };
+}
+
+/**
+ * One spoken answer through a real session, with a fixed text in place of the LLM and nothing on
+ * the wire: the first real turn then finds the session's code paths compiled and its audio stages
+ * loaded, and costs what later turns do.
+ */
+async function rehearse(profile: ModelProfile, logger: Logger): Promise<void> {
+  if (!profile.tts) return;
+  const done = new Promise<void>((resolve) => {
+    const session = new Session({
+      profile: { ...profile, llm: new FixedTextLlm('Hello there, how are you?') },
+      logger,
+      send: (event) => {
+        if (event.type !== 'response.done') return;
+        session.close();
+        resolve();
+      },
+    });
+    session.start();
+    session.handle({ type: 'session.update', session: { type: 'realtime', output_modalities: ['audio'], audio: { input: { turn_detection: null } } } });
+    session.handle({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] } });
+    session.handle({ type: 'response.create', response: {} });
+  });
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
 
 async function buildProfile(p: ResolvedProfile, cache: EngineCache, logger: Logger): Promise<ModelProfile> {
