@@ -28,6 +28,7 @@ export {
 export { createProgressBar, renderProgressLine, type ProgressBar, type ProgressBarOptions } from './models/progress-bar.js';
 export * from './audio/pcm.js';
 export * from './audio/g711.js';
+export * from './audio/wav.js';
 export * from './audio/framer.js';
 export * from './audio/input-format.js';
 export * from './audio/resampler.js';
@@ -44,6 +45,20 @@ export {
   type PocketsphinxOptions,
   type PocketsphinxStats,
 } from './engines/stt/pocketsphinx.js';
+export {
+  OpenAiTranscriptionsStt,
+  audioTranscriptionsUrl,
+  transcriptionLanguage,
+  type OpenAiTranscriptionsOptions,
+} from './engines/stt/openai-transcriptions.js';
+export {
+  WhisperCppStt,
+  WHISPER_CPP_PACKAGE,
+  WHISPER_SAMPLE_RATE,
+  checkWhisperModel,
+  type WhisperCppOptions,
+  type WhisperCppVariant,
+} from './engines/stt/whisper-cpp.js';
 export type * from './engines/tts/index.js';
 export {
   FliteTts,

@@ -32,8 +32,6 @@ export class BufferedSttStream implements SttStream {
   #closed = false;
   #notify: (() => void) | null = null;
   #iterated = false;
-  /** Settles when `decode` has returned or thrown (or at once if it never ran). */
-  settled: Promise<void> = Promise.resolve();
 
   /** `signal` aborts the stream: the iteration throws its reason, and `decode`'s signal aborts. */
   constructor(signal: AbortSignal, sampleRate: number, decode: DecodeUtterance) {
@@ -57,7 +55,7 @@ export class BufferedSttStream implements SttStream {
     if (this.#closed) return;
     const pcm = concatInt16(this.#parts);
     this.#parts = [];
-    this.settled = this.#run(pcm);
+    void this.#run(pcm);
   }
 
   /** Ends the iteration with an error (the first one wins) and stops the decoding. */

@@ -317,7 +317,7 @@ export class WhisperCppStt implements SttEngine {
       await nativeLog.release(binding, this.#onNative);
       const why = this.#recent.map((line) => line.replace(/^\w+: /, '')).join('; ') || (err as Error).message;
       throw unavailable(
-        `whisper.cpp could not load the model ${path}: ${why}. The file is damaged, truncated or of a kind this whisper.cpp build does not read; download it again. ${GET_MODEL}`,
+        `whisper.cpp could not load the model ${path}: ${why}. The file is damaged, truncated or of a kind this whisper.cpp build does not read. ${GET_MODEL}`,
         err,
       );
     }

@@ -164,7 +164,7 @@ describe('WhisperCppStt on a tiny random-weight model', () => {
     const aborted = performance.now();
     controller.abort(reason);
     expect((await outcome).error).toBe(reason);
-    expect(performance.now() - aborted).toBeLessThan(50);
+    expect(performance.now() - aborted).toBeLessThan(200);
     // The binding never settles a stopped run; the engine does not stop it, so nothing hangs.
     const next = await run(engine, speech);
     expect(next.error).toBeUndefined();
