@@ -64,8 +64,10 @@ const stats = (xs) => {
   return { mean: s.reduce((a, b) => a + b, 0) / s.length, p50: s[Math.floor(s.length / 2)], max: s.at(-1) };
 };
 
-// The engines as the server builds and warms them at start-up (config/build.ts).
-const engines = await buildEngines(loadConfig(['--vad', 'none', '--stt', 'none'], {}), silentLogger);
+// The engines as the server builds and warms them at start-up (config/build.ts). The LLM is
+// replaced by the in-process one above: an OpenAI-compatible one is named so that the default
+// model is not loaded (or downloaded).
+const engines = await buildEngines(loadConfig(['--vad', 'none', '--stt', 'none', '--llm-url', 'http://127.0.0.1:11434/v1'], {}), silentLogger);
 const tts = engines.registry.defaultProfile.tts;
 const first = await firstAudio(tts, ANSWERS[0], 0);
 const later = [];

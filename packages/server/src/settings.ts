@@ -97,7 +97,7 @@ export const SETTINGS = [
     env: 'PARLEY_LLM_URL',
     flag: 'llm-url',
     default: 'http://127.0.0.1:11434/v1',
-    description: 'Base URL of an OpenAI-compatible chat-completions server (Ollama, vLLM, llama.cpp server, LocalAI, OpenAI).',
+    description: 'Base URL of an OpenAI-compatible chat-completions server (Ollama, vLLM, llama.cpp server, LocalAI, OpenAI). When set, the default profile uses it; when not, a local GGUF model. The default shown is what PARLEY_LLM_MODEL alone points at (Ollama).',
     parse: url,
   }),
   spec({ key: 'llmModel', env: 'PARLEY_LLM_MODEL', flag: 'llm-model', default: 'llama3.2', description: 'Model name sent to that server.', parse: text }),
@@ -122,7 +122,7 @@ export const SETTINGS = [
     env: 'PARLEY_LLM_MODEL_PATH',
     flag: 'llm-model-path',
     default: null,
-    description: 'A GGUF model file to run in-process (llama.cpp), used when PARLEY_LLM_URL is not set. Default: ~/.cache/parley/models/default.gguf when that file exists.',
+    description: 'A GGUF model file to run in-process (llama.cpp), used when PARLEY_LLM_URL is not set. Default: the cache\'s default.gguf if present, else the built-in Qwen2.5-0.5B-Instruct model, downloaded on first start (docs/llm.md).',
     parse: optionalText,
   }),
   spec({

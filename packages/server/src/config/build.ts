@@ -12,7 +12,8 @@ import { LlamaCppLlm } from '../engines/llm/llama-cpp.js';
 import { UnavailableLlm } from '../engines/llm/unavailable.js';
 import { OpenAiTranscriptionsStt } from '../engines/stt/openai-transcriptions.js';
 import { WhisperCppStt } from '../engines/stt/whisper-cpp.js';
-import { ensureModel } from '../models/download.js';
+import { ensureModel, manualDownloadHint, ModelDownloadError, type EnsureModelStatus } from '../models/download.js';
+import { DEFAULT_MODEL, isDefaultModel } from '../models/default-model.js';
 import { createProgressBar } from '../models/progress-bar.js';
 import type { SttEngine } from '../engines/stt/index.js';
 import { transcribe } from '../engines/stt/index.js';
@@ -72,8 +73,22 @@ async function attempt<T>(logger: Logger, what: string, hint: string, make: () =
 }
 
 /**
- * An LLM engine. A local model that cannot be had (file missing and no way to download it) is not
- * fatal: the profile gets an engine that tells the user so, in words and an `error` event.
+ * How long a model download may wait for the server's first answer. Short: a machine without
+ * internet (or behind a firewall that drops packets) must still start promptly.
+ */
+export const MODEL_DOWNLOAD_CONNECT_TIMEOUT_MS = 10_000;
+
+/** What to do instead of a local model file, for the log. */
+const LLM_ALTERNATIVES =
+  'Or run another GGUF file with PARLEY_LLM_MODEL_PATH=/path/to/model.gguf, or use an OpenAI-compatible server with PARLEY_LLM_URL ' +
+  '(Ollama: PARLEY_LLM_URL=http://127.0.0.1:11434/v1 PARLEY_LLM_MODEL=llama3.2). Until then, sessions of this profile are answered with a spoken notice and an `error` event (engine_unavailable).';
+
+/**
+ * An LLM engine. A local model with a `download` is fetched into place first when it is missing
+ * (with a progress bar on a terminal, log lines elsewhere). A local model that cannot be had
+ * (missing and no way to download it, say offline) is not fatal: the log says what is missing
+ * and how to fix it, and the profile gets an engine that tells the user, in words and an
+ * `error` event.
  */
 async function makeLlm(spec: LlmEngineSpec, logger: Logger): Promise<LlmEngine> {
   switch (spec.engine) {
@@ -81,19 +96,54 @@ async function makeLlm(spec: LlmEngineSpec, logger: Logger): Promise<LlmEngine> 
       return new OpenAiCompatibleLlm({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, connectTimeoutMs: spec.timeout_ms, idleTimeoutMs: spec.timeout_ms });
     case 'llama-cpp': {
       const label = `llama-cpp(${spec.model_path})`;
+      const builtIn = isDefaultModel(spec.model_path) && spec.download !== undefined;
+      const what = builtIn ? `The default language model, ${DEFAULT_MODEL.title} (${DEFAULT_MODEL.license}),` : 'The local language model';
+      let mismatch = false;
       try {
         let modelPath = spec.model_path;
         if (spec.download) {
+          const { url, sha256 } = spec.download;
           const bar = createProgressBar({ label: basename(spec.model_path), log: (line) => logger.info(line) });
+          const onStatus = (s: EnsureModelStatus) => {
+            switch (s.type) {
+              case 'mismatch':
+                mismatch = true;
+                logger.warn(`${s.path} is not the expected file${s.sha256 ? ` (SHA-256 ${s.sha256})` : ''}: it is downloaded again`);
+                break;
+              case 'downloading':
+                logger.info(`${what} is not in the model cache yet: downloading it once, from ${s.url} to ${s.path}`);
+                break;
+              case 'downloaded':
+                logger.info(`${s.path} downloaded and verified (${(s.bytes / 1e6).toFixed(1)} MB)`);
+                break;
+              case 'unverified':
+                logger.warn(`${s.path} is used without checking its SHA-256, since the publisher could not be asked (${s.reason}). A later start that is online checks it.`);
+                break;
+              case 'verifying':
+                logger.info(`checking the SHA-256 of ${s.path}`);
+                break;
+            }
+          };
           try {
             modelPath = await ensureModel({
               name: basename(spec.model_path),
               path: spec.model_path,
-              url: spec.download.url,
-              sha256: spec.download.sha256,
+              url,
+              sha256,
               onProgress: (p) => bar.update(p),
-              onStatus: (s) => s.type === 'downloading' && logger.info(`downloading ${s.url} to ${s.path}`),
+              onStatus,
+              connectTimeoutMs: MODEL_DOWNLOAD_CONNECT_TIMEOUT_MS,
             });
+          } catch (err) {
+            if (!(err instanceof ModelDownloadError) || err.kind === 'invalid') throw err;
+            // Every failure's message ends with the commands that put the file in place by hand.
+            const message = err.message.includes('curl ') ? err.message : `${err.message}\n${manualDownloadHint(url, spec.model_path, sha256)}`;
+            const state = mismatch ? `the file at ${spec.model_path} is not the expected one` : `${spec.model_path} does not exist`;
+            logger.error(`${what} is missing: ${state}, and downloading it from ${url} failed (${err.kind}). ${message}\nThen start Parley again. ${LLM_ALTERNATIVES}`);
+            return new UnavailableLlm(
+              label,
+              `${what} is not installed on this server: ${state}, and it could not be downloaded (${err.kind}: ${err.message.split('\n')[0]}). The server's log says how to fix it.`,
+            );
           } finally {
             bar.finish();
           }
@@ -102,8 +152,8 @@ async function makeLlm(spec: LlmEngineSpec, logger: Logger): Promise<LlmEngine> 
         await llm.warmup();
         return llm;
       } catch (err) {
-        const reason = `The local language model ${spec.model_path} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
-        logger.error(`${reason}. Put the GGUF file there (or give "download" in the config), or point PARLEY_LLM_URL at an OpenAI-compatible server.`);
+        const reason = `${what} ${spec.model_path} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+        logger.error(`${reason}. Put the GGUF file there (or give "download" in the config). ${LLM_ALTERNATIVES}`);
         return new UnavailableLlm(label, `${reason}. The server's log says how to fix it.`);
       }
     }

@@ -2,17 +2,21 @@
  * The effective configuration: defaults, under the config file, under environment variables,
  * under flags. The settings table (settings.ts) names each variable and flag; those that
  * describe engines (PARLEY_LLM_URL, PARLEY_STT, …) apply to the default profile.
+ *
+ * The default profile's LLM, first that applies: PARLEY_LLM_URL or PARLEY_LLM_MODEL → that
+ * OpenAI-compatible server; PARLEY_LLM_MODEL_PATH → that GGUF file, in-process; the config
+ * file's `llm`; the built-in default model (models/default-model.ts: `<cache>/default.gguf`
+ * when present, else Qwen2.5-0.5B-Instruct, downloaded on first start when missing). Other
+ * profiles: their `llm`, else the built-in default model.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { defaultModelDir } from '../models/download.js';
+import { resolve } from 'node:path';
+import { defaultModel, DEFAULT_MODEL_URL_ENV } from '../models/default-model.js';
 import { defaultSettings, explicitSettings, SettingsError, type ServerSettings } from '../settings.js';
 import { configFile, type ConfigFile, type LlmEngineSpec, type ProfileSpec, type SttEngineSpec, type TtsEngineSpec, type VadEngineSpec } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.json';
 export const DEFAULT_PROFILE_NAME = 'default';
-/** Where the default profile looks for a local model when none is configured. */
-export const DEFAULT_MODEL_FILE = join(defaultModelDir(), 'default.gguf');
 
 export interface ResolvedProfile {
   name: string;
@@ -64,6 +68,10 @@ export function readConfigFile(path: string): ConfigFile {
 
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): ParleyConfig {
   const explicit = explicitSettings(argv, env);
+  const mirror = env[DEFAULT_MODEL_URL_ENV];
+  if (mirror && !/^https?:\/\/[^/]/.test(mirror)) {
+    throw new SettingsError(`${DEFAULT_MODEL_URL_ENV} must be an http(s) URL of the default model's file, got '${mirror}'.`);
+  }
   const path = explicit.config ? resolve(cwd, explicit.config) : existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? resolve(cwd, DEFAULT_CONFIG_FILE) : null;
   const file = path ? readConfigFile(path) : {};
   const base: ServerSettings = { ...defaultSettings(), ...fromFile(file) };
@@ -78,7 +86,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd 
     throw new ConfigError(`${path}: default_profile '${defaultProfile}' is not one of the profiles (${names.join(', ')}).`);
   }
   // Engine flags and variables are about the default profile; the others start from the defaults.
-  const profiles = names.map((name) => (name === defaultProfile ? resolveProfile(name, specs[name]!, settings, explicit) : resolveProfile(name, specs[name]!, base, {})));
+  const profiles = names.map((name) => (name === defaultProfile ? resolveProfile(name, specs[name]!, settings, explicit, env) : resolveProfile(name, specs[name]!, base, {}, env)));
   return { settings, profiles, defaultProfile, file: path };
 }
 
@@ -96,7 +104,7 @@ function fromFile(file: ConfigFile): Partial<ServerSettings> {
 }
 
 /** A profile with every engine named: the file's choice, else the settings' (flags and variables win for the default profile). */
-function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSettings, explicit: Partial<ServerSettings>): ResolvedProfile {
+function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSettings, explicit: Partial<ServerSettings>, env: NodeJS.ProcessEnv): ResolvedProfile {
   const settingsLlm: LlmEngineSpec = {
     engine: 'openai-compatible',
     url: settings.llmUrl,
@@ -106,16 +114,15 @@ function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSetting
   };
   const fileLlm = spec.llm === undefined ? undefined : Array.isArray(spec.llm) ? spec.llm : [spec.llm];
   // A URL or model given by flag or variable means that server, whatever the file says; a model
-  // file given so (or the default one, when it is there) means that file.
-  const local = localModel(settings, explicit);
+  // file given so means that file; then the file's choice; then the built-in default model.
   const llm =
     explicit.llmUrl !== undefined || explicit.llmModel !== undefined
       ? [settingsLlm]
-      : local && (explicit.llmModelPath || !fileLlm)
-        ? [local]
+      : explicit.llmModelPath
+        ? [{ engine: 'llama-cpp' as const, model_path: explicit.llmModelPath }]
         : fileLlm
           ? fileLlm.map((e) => withExplicitLlm(e, explicit))
-          : [settingsLlm];
+          : [localModel(settings, env)];
   return {
     name,
     instructions: explicit.instructions ?? spec.instructions ?? settings.instructions,
@@ -127,11 +134,11 @@ function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSetting
   };
 }
 
-/** The default profile's local model: PARLEY_LLM_MODEL_PATH, else the cache's default file when it exists. */
-function localModel(settings: ServerSettings, explicit: Partial<ServerSettings>): LlmEngineSpec | null {
-  const path = explicit.llmModelPath ?? settings.llmModelPath ?? DEFAULT_MODEL_FILE;
-  if (!explicit.llmModelPath && !settings.llmModelPath && !existsSync(path)) return null;
-  return { engine: 'llama-cpp', model_path: path };
+/** The local model: PARLEY_LLM_MODEL_PATH, else the built-in default model (with how to download it). */
+function localModel(settings: ServerSettings, env: NodeJS.ProcessEnv): LlmEngineSpec {
+  if (settings.llmModelPath) return { engine: 'llama-cpp', model_path: settings.llmModelPath };
+  const model = defaultModel(env);
+  return { engine: 'llama-cpp', model_path: model.path, ...(model.download ? { download: model.download } : {}) };
 }
 
 /** PARLEY_LLM_API_KEY and PARLEY_LLM_TIMEOUT_MS still apply to an OpenAI-compatible engine from the file. */

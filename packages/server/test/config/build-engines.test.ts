@@ -17,7 +17,8 @@ afterEach(async () => {
 describe('buildEngines', () => {
   it('shares one engine between profiles that name the same one, and leaves out what is "none"', async () => {
     const d = mkdtempSync(join(tmpdir(), 'parley-build-'));
-    const config = loadConfig(['--vad', 'none', '--stt', 'none'], {}, d);
+    // An OpenAI-compatible LLM, which connects only when asked: the default model would be downloaded.
+    const config = loadConfig(['--vad', 'none', '--stt', 'none', '--llm-url', 'http://127.0.0.1:11434/v1'], { PARLEY_CACHE_DIR: d }, d);
     config.profiles.push({ ...config.profiles[0]!, name: 'second' });
     built = await buildEngines(config, silentLogger);
     const [a, b] = built.registry.list();
@@ -30,7 +31,7 @@ describe('buildEngines', () => {
   it('runs a GGUF file in-process, and a missing one becomes an engine that says so', async () => {
     const d = mkdtempSync(join(tmpdir(), 'parley-build-'));
     const model = writeTinyLlama();
-    const config = loadConfig(['--vad', 'none', '--stt', 'none', '--tts', 'none', '--llm-model-path', model], {}, d);
+    const config = loadConfig(['--vad', 'none', '--stt', 'none', '--tts', 'none', '--llm-model-path', model], { PARLEY_CACHE_DIR: d }, d);
     config.profiles.push({ ...config.profiles[0]!, name: 'missing', llm: [{ engine: 'llama-cpp', model_path: join(d, 'nope.gguf') }] });
     built = await buildEngines(config, silentLogger);
     const [local, missing] = built.registry.list();

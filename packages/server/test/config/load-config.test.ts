@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { DEFAULT_MODEL } from '../../src/models/default-model.js';
 
 function dir(files: Record<string, unknown> = {}): string {
   const d = mkdtempSync(join(tmpdir(), 'parley-config-'));
@@ -10,9 +11,15 @@ function dir(files: Record<string, unknown> = {}): string {
   return d;
 }
 
+/** An empty model cache, so that no test depends on what is in ~/.cache. */
+function cacheEnv(): { PARLEY_CACHE_DIR: string } {
+  return { PARLEY_CACHE_DIR: mkdtempSync(join(tmpdir(), 'parley-cache-')) };
+}
+
 describe('loadConfig', () => {
-  it('without a file: one default profile from the settings defaults', () => {
-    const c = loadConfig([], {}, dir());
+  it('without a file: one default profile from the settings defaults, on the built-in default model', () => {
+    const env = cacheEnv();
+    const c = loadConfig([], env, dir());
     expect(c.file).toBeNull();
     expect(c.defaultProfile).toBe('default');
     expect(c.profiles).toEqual([
@@ -20,7 +27,13 @@ describe('loadConfig', () => {
         name: 'default',
         instructions: expect.any(String),
         voice: 'alloy',
-        llm: [{ engine: 'openai-compatible', url: 'http://127.0.0.1:11434/v1', model: 'llama3.2', timeout_ms: 30_000 }],
+        llm: [
+          {
+            engine: 'llama-cpp',
+            model_path: join(env.PARLEY_CACHE_DIR, 'models', 'qwen2.5-0.5b-instruct-q4_k_m.gguf'),
+            download: { url: 'https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf', sha256: 'publisher' },
+          },
+        ],
         stt: { engine: 'pocketsphinx' },
         vad: { engine: 'silero' },
         tts: { engine: 'flite' },
@@ -74,6 +87,39 @@ describe('loadConfig', () => {
   it('PARLEY_LLM_MODEL_PATH runs that GGUF file in-process; PARLEY_LLM_URL still wins', () => {
     expect(loadConfig([], { PARLEY_LLM_MODEL_PATH: '/m/q.gguf' }, dir()).profiles[0]!.llm).toEqual([{ engine: 'llama-cpp', model_path: '/m/q.gguf' }]);
     expect(loadConfig([], { PARLEY_LLM_MODEL_PATH: '/m/q.gguf', PARLEY_LLM_URL: 'http://h/v1' }, dir()).profiles[0]!.llm).toMatchObject([{ engine: 'openai-compatible', url: 'http://h/v1' }]);
+  });
+
+  it('PARLEY_LLM_URL or PARLEY_LLM_MODEL alone means an OpenAI-compatible server (Ollama\'s URL by default)', () => {
+    expect(loadConfig(['--llm-url', 'http://127.0.0.1:11434/v1'], cacheEnv(), dir()).profiles[0]!.llm).toEqual([
+      { engine: 'openai-compatible', url: 'http://127.0.0.1:11434/v1', model: 'llama3.2', timeout_ms: 30_000 },
+    ]);
+    expect(loadConfig([], { ...cacheEnv(), PARLEY_LLM_MODEL: 'qwen2.5:7b' }, dir()).profiles[0]!.llm).toEqual([
+      { engine: 'openai-compatible', url: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b', timeout_ms: 30_000 },
+    ]);
+  });
+
+  it('the default model: <cache>/default.gguf when present (no download), and PARLEY_DEFAULT_MODEL_URL for a mirror', () => {
+    const env = cacheEnv();
+    const mirror = 'http://127.0.0.1:9/mirror/model.gguf';
+    expect(loadConfig([], { ...env, PARLEY_DEFAULT_MODEL_URL: mirror }, dir()).profiles[0]!.llm).toEqual([
+      { engine: 'llama-cpp', model_path: join(env.PARLEY_CACHE_DIR, 'models', DEFAULT_MODEL.name), download: { url: mirror, sha256: 'publisher' } },
+    ]);
+    mkdirSync(join(env.PARLEY_CACHE_DIR, 'models'));
+    writeFileSync(join(env.PARLEY_CACHE_DIR, 'models', 'default.gguf'), 'mine');
+    expect(loadConfig([], env, dir()).profiles[0]!.llm).toEqual([{ engine: 'llama-cpp', model_path: join(env.PARLEY_CACHE_DIR, 'models', 'default.gguf') }]);
+    expect(() => loadConfig([], { ...env, PARLEY_DEFAULT_MODEL_URL: 'ftp://x/m.gguf' }, dir())).toThrow(/PARLEY_DEFAULT_MODEL_URL must be an http\(s\) URL/);
+  });
+
+  it("a config file's llm wins for its profiles (over the default model, not over PARLEY_LLM_MODEL_PATH); profiles without one get the default model", () => {
+    const env = cacheEnv();
+    const fileLlm = { engine: 'openai-compatible', url: 'http://file/v1', model: 'm' } as const;
+    const d = dir({ 'parley.config.json': { profiles: { a: { llm: fileLlm }, b: {} } } });
+    const [a, b] = loadConfig([], env, d).profiles;
+    expect(a!.llm).toEqual([fileLlm]);
+    expect(b!.llm).toMatchObject([{ engine: 'llama-cpp', model_path: join(env.PARLEY_CACHE_DIR, 'models', DEFAULT_MODEL.name), download: { sha256: 'publisher' } }]);
+    const [a2, b2] = loadConfig(['--llm-model-path', '/m/q.gguf'], env, d).profiles;
+    expect(a2!.llm).toEqual([{ engine: 'llama-cpp', model_path: '/m/q.gguf' }]);
+    expect(b2!.llm).toMatchObject([{ engine: 'llama-cpp', model_path: join(env.PARLEY_CACHE_DIR, 'models', DEFAULT_MODEL.name) }]);
   });
 
   it('names the file and every bad field', () => {

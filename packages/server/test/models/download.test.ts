@@ -1,6 +1,8 @@
 /**
  * Model downloads against a local HTTP server that serves a generated file, with routes that
- * misbehave on purpose: refuse, 404, redirect, cut the body off, hang, stall, ignore ranges.
+ * misbehave on purpose: refuse, 404, redirect, cut the body off, hang, stall, ignore ranges;
+ * and `/hub/…` routes that act as Hugging Face does for an LFS file (a redirect that states the
+ * file's SHA-256 in `X-Linked-Etag`, to a CDN on another origin), for `sha256: 'publisher'`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,8 +15,11 @@ import {
   defaultModelDir,
   downloadFile,
   ensureModel,
+  fetchPublishedSha256,
+  manualDownloadHint,
   ModelDownloadError,
   partPath,
+  publishedSha256,
   sidecarPath,
   type DownloadProgress,
   type EnsureModelStatus,
@@ -28,10 +33,15 @@ const WRONG_SHA = 'f'.repeat(64);
 interface Seen {
   path: string;
   range?: string;
+  /** Only when not GET. */
+  method?: string;
 }
 
 let server: Server;
 let base: string;
+/** Another origin, as Hugging Face's CDN is: it states a wrong SHA-256 in its ETag, which must not be believed. */
+let cdn: Server;
+let cdnBase: string;
 let seen: Seen[] = [];
 const sockets = new Set<Socket>();
 let dir: string;
@@ -65,8 +75,22 @@ function sendFile(req: IncomingMessage, res: ServerResponse, honourRange = true)
 beforeAll(async () => {
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    seen.push({ path, range: req.headers.range });
+    seen.push({ path, range: req.headers.range, ...(req.method !== 'GET' ? { method: req.method } : {}) });
+    const linked = (sha: string, to = `${cdnBase}/model.bin`) => void res.writeHead(302, { location: to, 'x-linked-etag': `"${sha}"`, etag: '"0123456789abcdef0123456789abcdef01234567"' }).end();
     switch (path) {
+      case '/hub/model.bin':
+        return linked(SHA);
+      case '/hub/renamed.bin': // a renamed repository: a relative redirect first, as the hub gives
+        return void res.writeHead(307, { location: '/hub/model.bin' }).end();
+      case '/hub/wrong.bin':
+        return linked(WRONG_SHA);
+      case '/hub/nohash.bin':
+        return void res.writeHead(302, { location: `${cdnBase}/model.bin`, etag: '"0123456789abcdef0123456789abcdef01234567"' }).end();
+      case '/hub/gone.bin':
+        return void res.writeHead(404).end();
+      case '/mirror/model.bin': // a mirror that serves the file itself, with its SHA-256 as the ETag
+        res.setHeader('etag', `W/"${SHA.toUpperCase()}"`);
+        return sendFile(req, res);
       case '/model.bin':
         return sendFile(req, res);
       case '/no-range.bin':
@@ -95,12 +119,32 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cdn = createServer((req, res) => {
+    seen.push({ path: `cdn:${new URL(req.url ?? '/', 'http://x').pathname}`, range: req.headers.range, ...(req.method !== 'GET' ? { method: req.method } : {}) });
+    res.setHeader('etag', `"${WRONG_SHA}"`);
+    sendFile(req, res);
+  });
+  cdn.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+  cdnBase = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => cdn.close(() => resolve()));
 });
+
+async function closedUrl(path = '/model.gguf'): Promise<string> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  return `http://127.0.0.1:${port}${path}`;
+}
 
 beforeEach(() => {
   seen = [];
@@ -324,6 +368,132 @@ describe('ensureModel', () => {
     expect(defaultModelDir({ PARLEY_CACHE_DIR: '/srv/parley' })).toBe('/srv/parley/models');
     expect(defaultModelDir({ XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/parley/models');
     expect(defaultModelDir({ HOME: '/home/u' })).toMatch(/\.cache\/parley\/models$/);
+  });
+});
+
+describe("sha256: 'publisher' (the hash the server states, as Hugging Face does for LFS files)", () => {
+  it('reads X-Linked-Etag, else an ETag that is a SHA-256; quotes, W/ and case do not matter; a SHA-1 does not count', () => {
+    expect(publishedSha256(new Headers({ 'x-linked-etag': `"${SHA}"`, etag: '"abc"' }))).toBe(SHA);
+    expect(publishedSha256(new Headers({ etag: `W/"${SHA.toUpperCase()}"` }))).toBe(SHA);
+    expect(publishedSha256(new Headers({ etag: '"0123456789abcdef0123456789abcdef01234567"' }))).toBeUndefined();
+    expect(publishedSha256(new Headers({}))).toBeUndefined();
+  });
+
+  it('takes the hash from the redirect, follows it to the CDN (whose ETag is not believed), verifies and returns it', async () => {
+    const destination = join(dir, 'model.gguf');
+    const result = await downloadFile({ url: `${base}/hub/model.bin`, sha256: 'publisher', destination });
+    expect(result).toEqual({ path: destination, bytes: DATA.length, sha256: SHA, resumedFrom: 0 });
+    expect(readFileSync(destination).equals(DATA)).toBe(true);
+    expect(seen.map((s) => s.path)).toEqual(['/hub/model.bin', 'cdn:/model.bin']);
+  });
+
+  it("follows the hub's own relative redirects to the one that states the hash", async () => {
+    const destination = join(dir, 'model.gguf');
+    expect((await downloadFile({ url: `${base}/hub/renamed.bin`, sha256: 'publisher', destination })).sha256).toBe(SHA);
+    expect(seen.map((s) => s.path)).toEqual(['/hub/renamed.bin', '/hub/model.bin', 'cdn:/model.bin']);
+  });
+
+  it('a mirror that serves the file with its SHA-256 as the ETag works too', async () => {
+    const destination = join(dir, 'model.gguf');
+    expect((await downloadFile({ url: `${base}/mirror/model.bin`, sha256: 'publisher', destination })).sha256).toBe(SHA);
+  });
+
+  it('a file that does not match the stated hash is an error, and nothing is left behind', async () => {
+    const destination = join(dir, 'model.gguf');
+    const error = await failure(downloadFile({ url: `${base}/hub/wrong.bin`, sha256: 'publisher', destination }));
+    expect(error.kind).toBe('checksum');
+    expect(error.message).toContain(`has SHA-256 ${SHA}, but ${WRONG_SHA} was expected (as the server stated)`);
+    expect(existsSync(destination)).toBe(false);
+    expect(existsSync(partPath(destination))).toBe(false);
+  });
+
+  it('a server that states no SHA-256 is a clear error: nothing is written', async () => {
+    const destination = join(dir, 'model.gguf');
+    const error = await failure(downloadFile({ url: `${base}/hub/nohash.bin`, sha256: 'publisher', destination }));
+    expect(error.kind).toBe('no-checksum');
+    expect(error.message).toMatch(/stated no SHA-256 for .*\/hub\/nohash\.bin \(no X-Linked-Etag header, nor an ETag that is one\)/);
+    expect(error.message).toContain(`curl -sI '${base}/hub/nohash.bin' | grep -i etag`);
+    expect(existsSync(destination)).toBe(false);
+    expect(existsSync(partPath(destination))).toBe(false);
+  });
+
+  it('offline, the hint gives the commands: curl to fetch, sha256sum to check against the stated hash', async () => {
+    const url = await closedUrl();
+    const destination = join(dir, 'model.gguf');
+    const error = await failure(downloadFile({ url, sha256: 'publisher', destination }));
+    expect(error.kind).toBe('offline');
+    expect(error.message).toContain(`curl -fL -o '${destination}' '${url}'`);
+    expect(error.message).toContain(`sha256sum '${destination}' must print the SHA-256 the publisher states`);
+    expect(manualDownloadHint(url, destination, SHA)).toContain(`(expected ${SHA})`);
+  });
+
+  it('fetchPublishedSha256 asks with HEAD and downloads nothing', async () => {
+    expect(await fetchPublishedSha256(`${base}/hub/renamed.bin`)).toBe(SHA);
+    expect(seen).toEqual([
+      { path: '/hub/renamed.bin', method: 'HEAD' },
+      { path: '/hub/model.bin', method: 'HEAD' },
+      { path: 'cdn:/model.bin', method: 'HEAD' },
+    ]);
+    expect((await failure(fetchPublishedSha256(`${base}/hub/nohash.bin`))).kind).toBe('no-checksum');
+    expect((await failure(fetchPublishedSha256(`${base}/hub/gone.bin`))).kind).toBe('http');
+    expect((await failure(fetchPublishedSha256(await closedUrl()))).kind).toBe('offline');
+  });
+
+  it('ensureModel records the stated hash in the sidecar; later starts verify against it without asking, offline too', async () => {
+    const statuses: EnsureModelStatus['type'][] = [];
+    const path = await ensureModel({ name: 'm.gguf', url: `${base}/hub/model.bin`, sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s.type) });
+    expect(statuses).toEqual(['downloading', 'downloaded']);
+    expect(readFileSync(sidecarPath(path), 'utf8')).toMatch(new RegExp(`^${SHA}  m\\.gguf\\n`));
+    seen = [];
+    statuses.length = 0;
+    const offline = await closedUrl();
+    expect(await ensureModel({ name: 'm.gguf', url: offline, sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s.type) })).toBe(path);
+    expect(statuses).toEqual(['cached']);
+    // Touched (a new mtime): hashed again, against the recorded hash, still without asking.
+    writeFileSync(path, DATA);
+    statuses.length = 0;
+    expect(await ensureModel({ name: 'm.gguf', url: offline, sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s.type) })).toBe(path);
+    expect(statuses).toEqual(['verifying', 'cached']);
+    expect(seen).toEqual([]);
+  });
+
+  it('ensureModel: a changed file is downloaded again, with the hash the server states now', async () => {
+    const path = await ensureModel({ name: 'm.gguf', url: `${base}/hub/model.bin`, sha256: 'publisher', cacheDir: dir });
+    writeFileSync(path, Buffer.concat([DATA.subarray(0, 10), Buffer.from('tampered'), DATA.subarray(18)]));
+    seen = [];
+    const statuses: EnsureModelStatus['type'][] = [];
+    await ensureModel({ name: 'm.gguf', url: `${base}/hub/model.bin`, sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s.type) });
+    expect(statuses).toEqual(['verifying', 'mismatch', 'downloading', 'downloaded']);
+    expect(readFileSync(path).equals(DATA)).toBe(true);
+    expect(seen.map((s) => s.path)).toEqual(['/hub/model.bin', 'cdn:/model.bin']);
+  });
+
+  it('ensureModel: a file put in place by hand is checked against the stated hash (HEAD), and then recorded', async () => {
+    const path = join(dir, 'm.gguf');
+    writeFileSync(path, DATA);
+    const statuses: EnsureModelStatus['type'][] = [];
+    expect(await ensureModel({ name: 'm.gguf', url: `${base}/hub/model.bin`, sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s.type) })).toBe(path);
+    expect(statuses).toEqual(['verifying', 'cached']);
+    expect(seen.every((s) => s.method === 'HEAD')).toBe(true);
+    expect(readFileSync(sidecarPath(path), 'utf8')).toMatch(new RegExp(`^${SHA}  `));
+  });
+
+  it('ensureModel: a file put in place by hand, offline, is used unverified (and no sidecar is written)', async () => {
+    const path = join(dir, 'm.gguf');
+    writeFileSync(path, DATA);
+    const statuses: EnsureModelStatus[] = [];
+    expect(await ensureModel({ name: 'm.gguf', url: await closedUrl(), sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s) })).toBe(path);
+    expect(statuses).toEqual([{ type: 'unverified', path, reason: expect.stringMatching(/^Could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/) }]);
+    expect(existsSync(sidecarPath(path))).toBe(false);
+  });
+
+  it('ensureModel: a wrong file put in place by hand is replaced', async () => {
+    const path = join(dir, 'm.gguf');
+    writeFileSync(path, 'not the model');
+    const statuses: EnsureModelStatus['type'][] = [];
+    await ensureModel({ name: 'm.gguf', url: `${base}/hub/model.bin`, sha256: 'publisher', cacheDir: dir, onStatus: (s) => statuses.push(s.type) });
+    expect(statuses).toEqual(['verifying', 'mismatch', 'downloading', 'downloaded']);
+    expect(readFileSync(path).equals(DATA)).toBe(true);
   });
 });
 
