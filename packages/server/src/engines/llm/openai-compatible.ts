@@ -4,6 +4,7 @@
  * tool-call deltas, and closes the HTTP request when the caller aborts.
  */
 import { ParleyError } from '@parley/protocol';
+import { describeFetchFailure, httpError, type HttpEngineNames } from '../http-errors.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ChatToolCall, LlmEngine, LlmEvent, LlmFinishReason, LlmRequest, LlmToolChoice, LlmUsage } from './index.js';
 
@@ -20,10 +21,6 @@ export interface OpenAiCompatibleOptions {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-/** Socket errors meaning the request never reached a server; anything later is a broken stream. */
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-/** How much of an error body to quote in the error message. */
-const ERROR_BODY_LIMIT = 500;
 
 interface ChunkChoice {
   delta?: { content?: string | null; tool_calls?: ToolCallDelta[] };
@@ -104,11 +101,13 @@ export class OpenAiCompatibleLlm implements LlmEngine {
   readonly label: string;
   readonly capabilities = { tools: true, images: true };
   readonly #url: string;
+  readonly #names: HttpEngineNames;
   readonly #options: OpenAiCompatibleOptions;
 
   constructor(options: OpenAiCompatibleOptions) {
     this.#options = options;
     this.#url = chatCompletionsUrl(options.baseUrl);
+    this.#names = { server: 'LLM server', broken: 'The LLM stream from', url: this.#url };
     this.label = `openai-compatible(${options.baseUrl}, ${options.model})`;
   }
 
@@ -136,7 +135,7 @@ export class OpenAiCompatibleLlm implements LlmEngine {
     } catch (err) {
       if (request.signal.aborted) throw request.signal.reason ?? err;
       if (timeout.signal.aborted) throw timeout.signal.reason;
-      throw this.#describe(err, answered);
+      throw describeFetchFailure(err, answered, this.#names);
     } finally {
       clearTimeout(timer);
     }
@@ -161,19 +160,7 @@ export class OpenAiCompatibleLlm implements LlmEngine {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
     if (this.#options.apiKey) headers.authorization = `Bearer ${this.#options.apiKey}`;
     const response = await fetch(this.#url, { method: 'POST', headers, body: JSON.stringify(body), signal });
-    if (!response.ok) {
-      const text = (await response.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
-      let detail = text;
-      try {
-        detail = (JSON.parse(text) as Chunk).error?.message ?? text;
-      } catch {
-        // Not JSON: quote it as it is.
-      }
-      throw new ParleyError(
-        'engine_http_error',
-        `The LLM server at ${this.#url} answered HTTP ${response.status}${detail ? `: ${detail.trim()}` : ''}`,
-      );
-    }
+    if (!response.ok) throw await httpError(response, this.#names);
     if (!response.body) throw new ParleyError('engine_stream_error', `The LLM server at ${this.#url} sent no body.`);
     return response;
   }
@@ -230,16 +217,4 @@ export class OpenAiCompatibleLlm implements LlmEngine {
     yield { type: 'finish', reason: finishReason(choice.finish_reason), usage: usageOf(completion) };
   }
 
-  /** A fetch or stream failure as a registry error; `answered` tells a refused connection from a broken stream. */
-  #describe(err: unknown, answered: boolean): ParleyError {
-    if (err instanceof ParleyError) return err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const code = cause?.code ?? (err as { code?: string }).code;
-    if (!answered && CONNECT_FAILURES.has(code ?? '')) {
-      const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-      return new ParleyError('engine_unreachable', `The LLM server at ${this.#url} could not be reached (${why}).`, { cause: err });
-    }
-    const detail = cause?.message ?? (err instanceof Error ? err.message : String(err));
-    return new ParleyError('engine_stream_error', `The LLM stream from ${this.#url} broke off: ${detail}`, { cause: err });
-  }
 }

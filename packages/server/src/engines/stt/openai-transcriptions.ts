@@ -14,6 +14,7 @@
  * (no complete answer within `timeoutMs` of `end()`), `engine_stream_error` (the connection
  * broke, or the answer is not a transcription). Aborting closes the HTTP request.
  */
+import { describeFetchFailure, httpError, type HttpEngineNames } from '../http-errors.js';
 import { ParleyError } from '@parley/protocol';
 import { encodeWav } from '../../audio/wav.js';
 import { BufferedSttStream, type UtteranceTranscript } from './buffered.js';
@@ -43,8 +44,6 @@ export interface OpenAiTranscriptionsOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_SAMPLE_RATE = 16_000;
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const ERROR_BODY_LIMIT = 500;
 
 export function audioTranscriptionsUrl(baseUrl: string): string {
   const trimmed = baseUrl.replace(/\/+$/, '');
@@ -94,11 +93,13 @@ export class OpenAiTranscriptionsStt implements SttEngine {
   readonly capabilities: SttCapabilities;
   readonly #options: OpenAiTranscriptionsOptions;
   readonly #url: string;
+  readonly #names: HttpEngineNames;
   readonly #closing = new AbortController();
 
   constructor(options: OpenAiTranscriptionsOptions) {
     this.#options = options;
     this.#url = audioTranscriptionsUrl(options.baseUrl);
+    this.#names = { server: 'transcription server', broken: 'The transcription request to', url: this.#url };
     this.label = `openai-transcriptions(${options.baseUrl}, ${options.model})`;
     const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
     if (!Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 48_000) throw new RangeError(`sampleRate ${sampleRate} is not a rate to send speech at (8000–48000)`);
@@ -132,7 +133,7 @@ export class OpenAiTranscriptionsStt implements SttEngine {
     try {
       const response = await fetch(this.#url, { method: 'POST', headers: this.#headers(), body: this.#form(pcm, options), signal });
       answered = true;
-      if (!response.ok) throw await this.#httpError(response);
+      if (!response.ok) throw await httpError(response, this.#names);
       const raw = await response.text();
       let answer: WireTranscription;
       try {
@@ -155,7 +156,7 @@ export class OpenAiTranscriptionsStt implements SttEngine {
     } catch (err) {
       if (stop.aborted) throw stop.reason;
       if (timeout.aborted) throw new ParleyError('engine_timeout', `The transcription server at ${this.#url} did not answer within ${timeoutMs} ms.`);
-      throw this.#describe(err, answered);
+      throw describeFetchFailure(err, answered, this.#names);
     }
   }
 
@@ -182,31 +183,5 @@ export class OpenAiTranscriptionsStt implements SttEngine {
     return form;
   }
 
-  async #httpError(response: Response): Promise<ParleyError> {
-    const text = (await response.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
-    let detail = text;
-    try {
-      const parsed = JSON.parse(text) as { error?: { message?: string } | string; detail?: unknown; message?: string };
-      detail =
-        (typeof parsed.error === 'string' ? parsed.error : parsed.error?.message) ??
-        parsed.message ??
-        (parsed.detail === undefined ? text : typeof parsed.detail === 'string' ? parsed.detail : JSON.stringify(parsed.detail));
-    } catch {
-      // Not JSON: quote it as it is.
-    }
-    return new ParleyError('engine_http_error', `The transcription server at ${this.#url} answered HTTP ${response.status}${detail ? `: ${detail.trim()}` : ''}`);
-  }
 
-  /** A fetch failure as a registry error; `answered` tells a refused connection from a broken one. */
-  #describe(err: unknown, answered: boolean): ParleyError {
-    if (err instanceof ParleyError) return err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const code = cause?.code ?? (err as { code?: string }).code;
-    if (!answered && CONNECT_FAILURES.has(code ?? '')) {
-      const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-      return new ParleyError('engine_unreachable', `The transcription server at ${this.#url} could not be reached (${why}).`, { cause: err });
-    }
-    const detail = cause?.message ?? (err instanceof Error ? err.message : String(err));
-    return new ParleyError('engine_stream_error', `The transcription request to ${this.#url} broke off: ${detail}`, { cause: err });
-  }
 }

@@ -14,6 +14,7 @@
  * (the body broke off or was not audio). Aborting closes the HTTP request, and so does a
  * consumer that stops iterating early.
  */
+import { describeFetchFailure, ERROR_BODY_LIMIT, httpError, type HttpEngineNames } from '../http-errors.js';
 import { ParleyError, type Voice } from '@parley/protocol';
 import type { TtsCapabilities, TtsChunk, TtsEngine, TtsRequest } from './index.js';
 
@@ -48,8 +49,6 @@ const DEFAULT_SAMPLE_RATE = 24_000;
 const DEFAULT_CHUNK_MS = 100;
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const ERROR_BODY_LIMIT = 500;
 /** A WAV header longer than this is not a header we understand. */
 const MAX_WAV_HEADER = 4096;
 
@@ -157,12 +156,14 @@ export class OpenAiSpeechTts implements TtsEngine {
   readonly capabilities: TtsCapabilities;
   readonly #options: OpenAiSpeechOptions;
   readonly #url: string;
+  readonly #names: HttpEngineNames;
   readonly #voiceMap = new Map<string, string>();
   readonly #voices: Map<string, string> | undefined;
 
   constructor(options: OpenAiSpeechOptions) {
     this.#options = options;
     this.#url = audioSpeechUrl(options.baseUrl);
+    this.#names = { server: 'speech server', broken: 'The speech stream from', url: this.#url };
     this.label = `openai-speech(${options.baseUrl}, ${options.model})`;
     const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
     if (!Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 192_000) throw new Error(`sampleRate ${sampleRate} is not a PCM rate`);
@@ -254,7 +255,7 @@ export class OpenAiSpeechTts implements TtsEngine {
     } catch (err) {
       if (request.signal.aborted) throw request.signal.reason ?? err;
       if (timeout.signal.aborted) throw timeout.signal.reason;
-      throw this.#describe(err, answered);
+      throw describeFetchFailure(err, answered, this.#names);
     } finally {
       clearTimeout(timer);
       done.abort(new Error('the synthesis is over'));
@@ -273,34 +274,9 @@ export class OpenAiSpeechTts implements TtsEngine {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.#options.apiKey) headers.authorization = `Bearer ${this.#options.apiKey}`;
     const response = await fetch(this.#url, { method: 'POST', headers, body: JSON.stringify(body), signal });
-    if (!response.ok) {
-      const text = (await response.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
-      let detail = text;
-      try {
-        const parsed = JSON.parse(text) as { error?: { message?: string } | string; detail?: unknown; message?: string };
-        detail =
-          (typeof parsed.error === 'string' ? parsed.error : parsed.error?.message) ??
-          parsed.message ??
-          (parsed.detail === undefined ? text : typeof parsed.detail === 'string' ? parsed.detail : JSON.stringify(parsed.detail));
-      } catch {
-        // Not JSON: quote it as it is.
-      }
-      throw new ParleyError('engine_http_error', `The speech server at ${this.#url} answered HTTP ${response.status}${detail ? `: ${detail.trim()}` : ''}`);
-    }
+    if (!response.ok) throw await httpError(response, this.#names);
     if (!response.body) throw new ParleyError('engine_stream_error', `The speech server at ${this.#url} sent no body.`);
     return response;
   }
 
-  /** A fetch or stream failure as a registry error; `answered` tells a refused connection from a broken stream. */
-  #describe(err: unknown, answered: boolean): ParleyError {
-    if (err instanceof ParleyError) return err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const code = cause?.code ?? (err as { code?: string }).code;
-    if (!answered && CONNECT_FAILURES.has(code ?? '')) {
-      const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-      return new ParleyError('engine_unreachable', `The speech server at ${this.#url} could not be reached (${why}).`, { cause: err });
-    }
-    const detail = cause?.message ?? (err instanceof Error ? err.message : String(err));
-    return new ParleyError('engine_stream_error', `The speech stream from ${this.#url} broke off: ${detail}`, { cause: err });
-  }
 }
