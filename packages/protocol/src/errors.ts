@@ -106,6 +106,12 @@ export const ERRORS = define({
     retryable: false,
     summary: 'An engine cannot run on this server: its library or model files are missing or unreadable (the message says what to install).',
   },
+  // Remote tools.
+  mcp_server_error: {
+    type: 'server_error',
+    retryable: true,
+    summary: 'An MCP server (an `mcp` tool) could not be reached or could not list its tools; the session goes on without them.',
+  },
   internal_error: { type: 'server_error', retryable: true, summary: 'A bug in Parley; the session stays open.' },
 });
 

@@ -8,6 +8,7 @@ export { FallbackLlm } from './engines/llm/fallback.js';
 export { loadSettings, SETTINGS, SettingsError, type ServerSettings } from './settings.js';
 export { ProfileRegistry, type ModelProfile } from './profiles.js';
 export { Session, type SessionOptions } from './session/session.js';
+export { DEFAULT_MCP_CALL_TIMEOUT_MS, DEFAULT_MCP_CONNECT_TIMEOUT_MS, type McpSettings } from './tools/mcp-registry.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export type * from './engines/llm/index.js';
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from './engines/llm/openai-compatible.js';

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { handleHttp } from './http/routes.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ProfileRegistry } from './profiles.js';
+import type { McpSettings } from './tools/mcp-registry.js';
 import { ApiKeyPolicy } from './transport/auth.js';
 import { RealtimeEndpoint } from './transport/realtime-endpoint.js';
 
@@ -23,6 +24,8 @@ export interface ParleyServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer } | null;
   logger?: Logger;
   maxFrameBytes?: number;
+  /** Timeouts for the MCP servers that sessions' `mcp` tools name. */
+  mcp?: McpSettings;
 }
 
 export interface ParleyServer {
@@ -40,7 +43,7 @@ export interface ParleyServer {
 export async function startServer(options: ParleyServerOptions): Promise<ParleyServer> {
   const logger = options.logger ?? silentLogger;
   const auth = new ApiKeyPolicy(options.apiKeys ?? null);
-  const endpoint = new RealtimeEndpoint({ profiles: options.profiles, auth, logger, maxFrameBytes: options.maxFrameBytes });
+  const endpoint = new RealtimeEndpoint({ profiles: options.profiles, auth, logger, maxFrameBytes: options.maxFrameBytes, mcp: options.mcp });
   const onRequest = (req: IncomingMessage, res: ServerResponse) => handleHttp(req, res, { profiles: options.profiles });
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
   server.on('upgrade', (req, socket, head) => endpoint.handleUpgrade(req, socket, head));

@@ -43,6 +43,11 @@ export function itemFromInput(input: ItemInput, context: readonly Item[], param 
           param: `${param}.approval_request_id`,
         });
       }
+      if (context.some((item) => item.type === 'mcp_approval_response' && item.approval_request_id === input.approval_request_id)) {
+        throw new ParleyError('invalid_item', `MCP approval request '${input.approval_request_id}' has already been answered.`, {
+          param: `${param}.approval_request_id`,
+        });
+      }
       return {
         ...base,
         type: 'mcp_approval_response',

@@ -4,7 +4,7 @@
  * conversation, streams its deltas, and closes with the done chain: inner to outer, as the
  * hosted services do.
  */
-import { newId, type FunctionCallItem, type MessageItem, type ServerEventInit } from '@parley/protocol';
+import { newId, type FunctionCallItem, type Item, type MessageItem, type ServerEventInit } from '@parley/protocol';
 import type { PartRef, SpeechOutput } from '../speaking/speech-output.js';
 import type { Conversation } from './conversation.js';
 import { snapshotItem } from './item-snapshot.js';
@@ -18,7 +18,7 @@ export interface OutputContext {
 
 export type OutputStatus = 'completed' | 'incomplete';
 
-abstract class Output<I extends MessageItem | FunctionCallItem> {
+export abstract class Output<I extends Item = Item> {
   protected closed = false;
 
   constructor(

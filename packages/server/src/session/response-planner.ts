@@ -2,7 +2,7 @@
  * Resolves a `response.create` against the session: which settings win (the request's
  * overrides, else the session's), which items form the context, and what the LLM is asked.
  */
-import { mergeAudioFormat, ParleyError, type Item, type ResponseParams, type SessionObject, type Tool, type ToolChoice } from '@parley/protocol';
+import { mergeAudioFormat, ParleyError, type Item, type McpTool, type ResponseParams, type SessionObject, type Tool, type ToolChoice } from '@parley/protocol';
 import type { LlmEngine, LlmTool, LlmToolChoice } from '../engines/llm/index.js';
 import type { TtsEngine } from '../engines/tts/index.js';
 import type { Conversation } from './conversation.js';
@@ -18,6 +18,11 @@ function llmTools(tools: readonly Tool[]): LlmTool[] {
 function llmToolChoice(choice: ToolChoice): LlmToolChoice {
   if (typeof choice === 'string') return choice;
   return choice.type === 'function' ? { name: choice.name } : 'auto';
+}
+
+/** The `mcp` tools (servers); their tools are offered by the response once listed. */
+function mcpServers(tools: readonly Tool[]): McpTool[] {
+  return tools.filter((tool): tool is McpTool => tool.type === 'mcp');
 }
 
 /** The items the response reads: `input` replaces the conversation, `append_input_items` extends it. */
@@ -80,9 +85,11 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
     temperature: params.temperature ?? session.temperature,
     temperatureSet: temperatureSet || params.temperature !== undefined,
     metadata: params.metadata ?? null,
-    buildMessages: () => buildChatMessages(items, { instructions, images: llm.capabilities.images }),
+    buildMessages: (extra = []) => buildChatMessages([...items, ...extra], { instructions, images: llm.capabilities.images }),
     tools: llm.capabilities.tools ? llmTools(tools) : [],
     tool_choice: llmToolChoice(toolChoice),
+    mcp: llm.capabilities.tools ? mcpServers(tools) : [],
+    mcpToolChoice: typeof toolChoice === 'object' && toolChoice.type === 'mcp' ? { server_label: toolChoice.server_label, name: toolChoice.name } : null,
     speech: tts
       ? {
           tts,

@@ -3,6 +3,11 @@
  * engine, streams what comes back into output items, and ends exactly once: completed,
  * incomplete, cancelled or failed. After it has ended nothing more of it reaches the wire —
  * a late delta from the engine is dropped, and the engine's request is aborted.
+ *
+ * MCP tools run inside the response: calls the user approved earlier run first, and each call
+ * the LLM makes to a tool that needs no approval runs when its stream ends, after which the
+ * LLM is asked again with the results (at most MAX_MCP_ROUNDS times). A call that needs
+ * approval ends the response with an `mcp_approval_request` instead (see session/mcp-output.ts).
  */
 import {
   isErrorCode,
@@ -10,6 +15,9 @@ import {
   newId,
   ParleyError,
   type AudioFormat,
+  type Item,
+  type McpApprovalRequestItem,
+  type McpTool,
   type OutputModality,
   type ResponseObject,
   type ResponseStatus,
@@ -24,8 +32,14 @@ import { snapshotItem } from './item-snapshot.js';
 import type { TtsEngine } from '../engines/tts/index.js';
 import { AnimationStreams, type AnimationOutputs } from '../speaking/animation-streams.js';
 import { SpeechOutput, type PartRef } from '../speaking/speech-output.js';
-import { FunctionCallOutput, MessageOutput, type OutputContext, type OutputStatus, type SpeechFactory } from './response-outputs.js';
+import { FunctionCallOutput, MessageOutput, type Output, type OutputContext, type OutputStatus, type SpeechFactory } from './response-outputs.js';
+import type { McpCallResult } from '../tools/mcp-client.js';
+import { EMPTY_TOOLSET, type McpRegistry, type McpToolset } from '../tools/mcp-registry.js';
+import { approvedCallsToRun, McpApprovalRequestOutput, McpCallOutput, mcpExecutor } from './mcp-output.js';
 import { buildUsage, chatChars } from './usage.js';
+
+/** How many times one response may call MCP tools and ask the LLM again before it stops. */
+export const MAX_MCP_ROUNDS = 8;
 
 /** Everything a response needs, resolved from the session and the `response.create` overrides. */
 export interface ResponsePlan {
@@ -37,10 +51,19 @@ export interface ResponsePlan {
   /** Sent to the engine only when a client set it; otherwise the model's own default applies. */
   temperatureSet: boolean;
   metadata: Record<string, string> | null;
-  /** The chat messages, built when the LLM is called: user audio's transcripts may still be on their way at planning time. */
-  buildMessages(): ChatMessage[];
+  /**
+   * The chat messages, built when the LLM is called: user audio's transcripts may still be on
+   * their way at planning time. `extra` are this response's own outputs so far (an MCP call and
+   * its result, when the LLM is asked again after it).
+   */
+  buildMessages(extra?: readonly Item[]): ChatMessage[];
+  /** The function tools. */
   tools: LlmTool[];
   tool_choice: LlmToolChoice;
+  /** The `mcp` tools (servers) this response offers; their tools are offered once listed. */
+  mcp: McpTool[];
+  /** `tool_choice: {type: "mcp", …}`: resolved against the listed tools when the LLM is asked. */
+  mcpToolChoice: { server_label: string; name?: string | null } | null;
   /** How audio messages are spoken; null: no speech engine, audio is answered as text. */
   speech: SpeechPlan | null;
 }
@@ -65,8 +88,24 @@ export interface ResponseRunDeps {
   inputsReady?: Promise<void>;
   /** Told of each spoken message, so the session can truncate it later. */
   onSpeech?(itemId: string, speech: SpeechOutput): void;
+  /** The session's MCP servers; without it, `mcp` tools are not offered. */
+  mcp?: McpRegistry;
   logger: Logger;
 }
+
+/** What one LLM call of a response left to do once its stream ended. */
+interface Round {
+  finish: LlmFinishReason | undefined;
+  functionCalls: number;
+  /** MCP calls to run now, in the order the LLM made them. */
+  mcpCalls: { output: McpCallOutput; run: (args: string) => Promise<McpCallResult> }[];
+  approvals: McpApprovalRequestOutput[];
+}
+
+type PendingCall =
+  | { kind: 'function'; output: FunctionCallOutput }
+  | { kind: 'mcp'; output: McpCallOutput; run: (args: string) => Promise<McpCallResult> }
+  | { kind: 'approval'; label: string; name: string; args: string; run: (args: string) => Promise<McpCallResult> };
 
 export type CancelReason = 'turn_detected' | 'client_cancelled';
 
@@ -82,12 +121,15 @@ export class ResponseRun {
   readonly #plan: ResponsePlan;
   readonly #response: ResponseObject;
   readonly #abort = new AbortController();
-  readonly #outputs: (MessageOutput | FunctionCallOutput)[] = [];
+  readonly #outputs: Output[] = [];
   readonly #ctx: OutputContext;
   #ended = false;
   #reportedUsage: LlmUsage | undefined;
-  #messages: ChatMessage[] = [];
+  #inputChars = 0;
   #outputChars = 0;
+  /** MCP calls of this response that ran to the end, and how many of them the LLM answered after. */
+  #mcpCallsDone = 0;
+  #mcpCallsAnswered = 0;
 
   constructor(deps: ResponseRunDeps, plan: ResponsePlan) {
     this.#deps = deps;
@@ -145,69 +187,56 @@ export class ResponseRun {
     this.#end('cancelled', { type: 'cancelled', reason });
   }
 
+  /**
+   * MCP calls that ran to the end while the LLM was asked again after them (it has answered
+   * their results): clients that send `response.create` after each finished `mcp_call`, as the
+   * hosted services need, have nothing left to ask for these. Zero unless the response completed.
+   */
+  get answeredMcpCalls(): number {
+    return this.#response.status === 'completed' ? this.#mcpCallsAnswered : 0;
+  }
+
+  /** Whether an MCP call of this response has run to the end. */
+  get ranMcpCalls(): boolean {
+    return this.#mcpCallsDone > 0;
+  }
+
   async #stream(): Promise<void> {
     const plan = this.#plan;
-    let message: MessageOutput | undefined;
-    const calls = new Map<number, FunctionCallOutput>();
     let finish: LlmFinishReason | undefined;
     try {
       if (this.#deps.inputsReady) await this.#deps.inputsReady;
       if (this.#ended) return;
-      this.#messages = plan.buildMessages();
-      const events = this.#deps.llm.stream({
-        messages: this.#messages,
-        tools: plan.tools,
-        tool_choice: plan.tool_choice,
-        max_output_tokens: plan.max_output_tokens === 'inf' ? undefined : plan.max_output_tokens,
-        temperature: plan.temperatureSet ? plan.temperature : undefined,
-        signal: this.#abort.signal,
-        onNotice: (notice) => {
-          this.#deps.logger.warn(notice.message, { response_id: this.id, code: notice.code });
-          if (notice.level === 'error') {
-            const code = isErrorCode(notice.code) ? notice.code : 'internal_error';
-            this.#ctx.emit({ type: 'error', error: new ParleyError(code, notice.message).toWire(null) });
-          } else {
-            this.#ctx.emit({ type: 'warning', warning: { message: notice.message, code: notice.code, param: null } });
-          }
-        },
-      });
-      for await (const event of events) {
-        if (this.#ended) return;
-        switch (event.type) {
-          case 'text_delta': {
-            let delta = event.delta;
-            if (!message) {
-              // Models often lead with whitespace (or say only that before a tool call): it opens no message.
-              delta = delta.trimStart();
-              if (!delta) break;
-              message = this.#open(new MessageOutput(this.#ctx, this.#outputs.length, this.#messageModality(), this.#speechFactory()));
-            }
-            this.#outputChars += delta.length;
-            message.appendText(delta);
-            break;
-          }
-          case 'tool_call_start':
-            // What the model said before calling is finished; anything it says after opens a new message.
-            await message?.complete('completed');
-            if (this.#ended) return;
-            message = undefined;
-            calls.set(event.index, this.#open(new FunctionCallOutput(this.#ctx, this.#outputs.length, newId('call'), event.name)));
-            this.#outputChars += event.name.length;
-            break;
-          case 'tool_call_arguments':
-            this.#outputChars += event.delta.length;
-            calls.get(event.index)?.appendArguments(event.delta);
-            break;
-          case 'finish':
-            finish = event.reason;
-            this.#reportedUsage = event.usage;
-            break;
+      const mcp = this.#deps.mcp;
+      const toolset = mcp && plan.mcp.length > 0 ? await mcp.toolset(plan.mcp, plan.tools.map((t) => t.name)) : EMPTY_TOOLSET;
+      if (this.#ended) return;
+      // Calls the user approved since the last response run first; the LLM then answers with their results.
+      const approved = this.#deps.conversation && this.#deps.mcp ? approvedCallsToRun(this.#deps.conversation.items) : [];
+      if (approved.length > 0) await this.#runApprovedCalls(approved, toolset);
+      if (this.#ended) return;
+      let toolChoice = this.#toolChoice(toolset);
+      for (let round = 1; ; round++) {
+        this.#mcpCallsAnswered = this.#mcpCallsDone;
+        const result = await this.#round(toolset, toolChoice);
+        if (!result) return; // ended meanwhile
+        finish = result.finish;
+        for (const call of result.mcpCalls) {
+          await call.output.run(call.run);
+          if (this.#ended) return;
+          this.#mcpCallsDone++;
         }
+        // The hosted services stop after an MCP call and wait for another response.create; Parley
+        // gives the results to the LLM and lets it finish the answer, unless the turn waits for
+        // the client (a function call, an approval) or was cut short.
+        const answerResults =
+          result.mcpCalls.length > 0 &&
+          result.approvals.length === 0 &&
+          result.functionCalls === 0 &&
+          (finish === 'stop' || finish === 'tool_calls') &&
+          round < MAX_MCP_ROUNDS;
+        if (!answerResults) break;
+        toolChoice = 'auto'; // a forced tool is called once, not in every round
       }
-      if (this.#ended) return;
-      // The words are all written; the response ends when they have all been said.
-      await message?.speech?.finish();
-      if (this.#ended) return;
       const { status, details } = finishStatus(finish);
       this.#closeOutputs(status === 'completed' ? 'completed' : 'incomplete');
       this.#end(status, details);
@@ -221,6 +250,139 @@ export class ResponseRun {
       this.#deps.emit({ type: 'error', error: error.toWire(null) });
       this.#end('failed', { type: 'failed', error: { type: error.type, code: error.code, message: error.message } });
     }
+  }
+
+  /** `tool_choice`, with an MCP choice resolved to the tool's LLM name (or "call some tool" when it names no tool). */
+  #toolChoice(toolset: McpToolset): LlmToolChoice {
+    const choice = this.#plan.mcpToolChoice;
+    if (!choice || toolset.llmTools.length === 0) return this.#plan.tool_choice;
+    const ref = choice.name ? toolset.find(choice.server_label, choice.name) : undefined;
+    return ref ? { name: ref.llmName } : 'required';
+  }
+
+  /** Runs the calls the user approved (in the conversation, not yet run), as `mcp_call` outputs of this response. */
+  async #runApprovedCalls(approved: readonly McpApprovalRequestItem[], toolset: McpToolset): Promise<void> {
+    for (const request of approved) {
+      const ref = toolset.find(request.server_label, request.name);
+      const output = this.#open(new McpCallOutput(this.#ctx, this.#outputs.length, request.server_label, request.name, request.id, request.arguments));
+      await output.run(mcpExecutor(ref, request.server_label, request.name, this.#abort.signal));
+      if (this.#ended) return;
+      this.#mcpCallsDone++;
+    }
+  }
+
+  /** One LLM call: streams its words and calls into outputs. Undefined if the response ended meanwhile. */
+  async #round(toolset: McpToolset, toolChoice: LlmToolChoice): Promise<Round | undefined> {
+    const plan = this.#plan;
+    let message: MessageOutput | undefined;
+    const calls = new Map<number, PendingCall>();
+    let finish: LlmFinishReason | undefined;
+    const messages = plan.buildMessages(this.#outputs.map((output) => output.item));
+    this.#inputChars += chatChars(messages);
+    const events = this.#deps.llm.stream({
+      messages,
+      tools: [...plan.tools, ...toolset.llmTools],
+      tool_choice: toolChoice,
+      max_output_tokens: plan.max_output_tokens === 'inf' ? undefined : plan.max_output_tokens,
+      temperature: plan.temperatureSet ? plan.temperature : undefined,
+      signal: this.#abort.signal,
+      onNotice: (notice) => {
+        this.#deps.logger.warn(notice.message, { response_id: this.id, code: notice.code });
+        if (notice.level === 'error') {
+          const code = isErrorCode(notice.code) ? notice.code : 'internal_error';
+          this.#ctx.emit({ type: 'error', error: new ParleyError(code, notice.message).toWire(null) });
+        } else {
+          this.#ctx.emit({ type: 'warning', warning: { message: notice.message, code: notice.code, param: null } });
+        }
+      },
+    });
+    for await (const event of events) {
+      if (this.#ended) return undefined;
+      switch (event.type) {
+        case 'text_delta': {
+          let delta = event.delta;
+          if (!message) {
+            // Models often lead with whitespace (or say only that before a tool call): it opens no message.
+            delta = delta.trimStart();
+            if (!delta) break;
+            message = this.#open(new MessageOutput(this.#ctx, this.#outputs.length, this.#messageModality(), this.#speechFactory()));
+          }
+          this.#outputChars += delta.length;
+          message.appendText(delta);
+          break;
+        }
+        case 'tool_call_start': {
+          // What the model said before calling is finished; anything it says after opens a new message.
+          await message?.complete('completed');
+          if (this.#ended) return undefined;
+          message = undefined;
+          this.#outputChars += event.name.length;
+          const ref = toolset.resolve(event.name);
+          if (!ref) {
+            calls.set(event.index, { kind: 'function', output: this.#open(new FunctionCallOutput(this.#ctx, this.#outputs.length, newId('call'), event.name)) });
+          } else {
+            const run = mcpExecutor(ref, ref.server.label, ref.tool.name, this.#abort.signal);
+            calls.set(
+              event.index,
+              ref.needsApproval
+                ? { kind: 'approval', label: ref.server.label, name: ref.tool.name, args: '', run }
+                : { kind: 'mcp', output: this.#open(new McpCallOutput(this.#ctx, this.#outputs.length, ref.server.label, ref.tool.name)), run },
+            );
+          }
+          break;
+        }
+        case 'tool_call_arguments': {
+          this.#outputChars += event.delta.length;
+          const call = calls.get(event.index);
+          if (call?.kind === 'approval') call.args += event.delta;
+          else call?.output.appendArguments(event.delta);
+          break;
+        }
+        case 'finish':
+          finish = event.reason;
+          this.#addUsage(event.usage);
+          break;
+      }
+    }
+    if (this.#ended) return undefined;
+    // The words are all written; the message ends when they have all been said.
+    await message?.speech?.finish();
+    if (this.#ended) return undefined;
+    const cutShort = finishStatus(finish).status !== 'completed';
+    message?.close(cutShort ? 'incomplete' : 'completed');
+    const round: Round = { finish, functionCalls: 0, mcpCalls: [], approvals: [] };
+    for (const call of calls.values()) {
+      if (call.kind === 'function') {
+        call.output.close(cutShort ? 'incomplete' : 'completed');
+        round.functionCalls++;
+      } else if (cutShort) {
+        // Arguments cut off by the token limit: the call is neither run nor put to the user.
+        if (call.kind === 'mcp') call.output.close('incomplete');
+      } else if (call.kind === 'mcp') {
+        round.mcpCalls.push({ output: call.output, run: call.run });
+      } else if (isJsonObject(call.args)) {
+        const request = this.#open(new McpApprovalRequestOutput(this.#ctx, this.#outputs.length, call.label, call.name, call.args));
+        request.close('completed');
+        round.approvals.push(request);
+      } else {
+        // Arguments no tool could take: nothing to approve, the call fails at once and the LLM hears why.
+        const output = this.#open(new McpCallOutput(this.#ctx, this.#outputs.length, call.label, call.name, null, call.args));
+        round.mcpCalls.push({ output, run: call.run });
+      }
+    }
+    return round;
+  }
+
+  #addUsage(usage: LlmUsage | undefined): void {
+    if (!usage) return;
+    const sum = this.#reportedUsage;
+    this.#reportedUsage = sum
+      ? {
+          input_tokens: sum.input_tokens + usage.input_tokens,
+          output_tokens: sum.output_tokens + usage.output_tokens,
+          cached_tokens: (sum.cached_tokens ?? 0) + (usage.cached_tokens ?? 0),
+        }
+      : usage;
   }
 
   /**
@@ -258,7 +420,7 @@ export class ResponseRun {
     };
   }
 
-  #open<O extends MessageOutput | FunctionCallOutput>(output: O): O {
+  #open<O extends Output & { open(): void }>(output: O): O {
     this.#outputs.push(output);
     output.open();
     return output;
@@ -274,10 +436,19 @@ export class ResponseRun {
     response.status = status;
     response.status_details = details;
     response.output = this.#outputs.map((output) => snapshotItem(output.item));
-    response.usage = buildUsage(this.#reportedUsage, { inputChars: chatChars(this.#messages), outputChars: this.#outputChars });
+    response.usage = buildUsage(this.#reportedUsage, { inputChars: this.#inputChars, outputChars: this.#outputChars });
     this.#deps.emit({ type: 'response.done', response });
     this.#ended = true;
     this.#abort.abort(new DOMException('The response has ended.', 'AbortError'));
     this.#deps.onEnd(this);
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = text.trim() ? JSON.parse(text) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }

@@ -16,6 +16,7 @@ import {
   type ClientEventOf,
   type Item,
   type MessageItem,
+  type ResponseParams,
   type ServerEvent,
   type ServerEventInit,
   type SessionObject,
@@ -27,6 +28,7 @@ import type { Transcription } from '../hearing/transcription.js';
 import type { SpeechOutput } from '../speaking/speech-output.js';
 import type { Logger } from '../logger.js';
 import type { ModelProfile } from '../profiles.js';
+import { McpRegistry, type McpSettings } from '../tools/mcp-registry.js';
 import { Conversation } from './conversation.js';
 import { InputAudioBuffer, bytesPerMs } from './input-audio-buffer.js';
 import { snapshotItem } from './item-snapshot.js';
@@ -51,6 +53,8 @@ export interface SessionOptions {
   send(event: ServerEvent): void;
   logger: Logger;
   maxDurationMs?: number;
+  /** Timeouts for the MCP servers of `mcp` tools. */
+  mcp?: McpSettings;
 }
 
 export class Session {
@@ -78,6 +82,20 @@ export class Session {
   readonly #speeches = new Map<string, SpeechOutput>();
   /** User items whose transcript is still being made: a response waits for them before asking the LLM. */
   readonly #pendingTranscripts = new Map<string, Promise<void>>();
+  /** The MCP servers of the session's (and responses') `mcp` tools. */
+  readonly #mcp: McpRegistry;
+  /**
+   * Bare `response.create`s still to be answered with an empty response: one per MCP call whose
+   * result the last response already answered, for clients that ask again after each call (see
+   * `#createResponse`). Only while the conversation has not changed since that response began.
+   */
+  #answeredMcpCalls = 0;
+  /** Changes to the conversation from outside a response: items added (tool listings aside), deleted, truncated. */
+  #conversationChanges = 0;
+  /** `#conversationChanges` when the conversation's latest response began. */
+  #changesAtResponseStart = 0;
+  /** Bare `response.create`s that arrived while that response was answering its MCP results (and were let go). */
+  #followUpsWhileRunning = 0;
 
   constructor(options: SessionOptions) {
     this.#profile = options.profile;
@@ -101,6 +119,12 @@ export class Session {
       },
       this.#logger,
     );
+    this.#mcp = new McpRegistry({
+      emit: (e) => this.#emit(e),
+      addItem: (item) => this.#addItem(item),
+      logger: this.#logger,
+      settings: options.mcp,
+    });
   }
 
   get config(): SessionObject {
@@ -124,6 +148,7 @@ export class Session {
     this.#clearIdleTimer();
     this.#hearing.close();
     for (const run of this.#responses.all()) run.cancel('client_cancelled');
+    this.#mcp.close();
   }
 
   /** Answers a client event that could not be decoded. */
@@ -175,7 +200,8 @@ export class Session {
       case 'conversation.item.create':
         return this.#createItem(event);
       case 'conversation.item.retrieve': {
-        const item = this.#conversation.require(event.item_id, 'retrieving');
+        // An MCP tool listing still running is not in the conversation yet, but already has its id.
+        const item = this.#mcp.pendingItem(event.item_id) ?? this.#conversation.require(event.item_id, 'retrieving');
         return this.#emit({ type: 'conversation.item.retrieved', item: snapshotItem(item, true) });
       }
       case 'conversation.item.truncate':
@@ -183,6 +209,7 @@ export class Session {
       case 'conversation.item.delete':
         this.#conversation.require(event.item_id, 'deleting');
         this.#conversation.delete(event.item_id);
+        this.#conversationChanges++;
         this.#speeches.delete(event.item_id);
         return this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
       case 'response.create':
@@ -235,6 +262,7 @@ export class Session {
     this.#input.setFormat(next.audio.input.format);
     this.#hearing.configure(hearingConfig(next));
     this.#emit({ type: reply, session: next });
+    if (patch.tools) this.#mcp.ensure(next.tools, { retryFailed: true });
     this.#armIdleTimer();
     if (next.avatar || next.output_modalities.includes('avatar')) {
       this.#warn('avatar_unavailable', 'Avatar video is not available on this server; the session continues with audio only.');
@@ -243,6 +271,8 @@ export class Session {
 
   #addItem(item: Item, previousItemId?: string | null): void {
     const previous = this.#conversation.insert(item, previousItemId);
+    // Something new to answer (a finished tool listing is not).
+    if (item.type !== 'mcp_list_tools') this.#conversationChanges++;
     this.#emit({ type: 'conversation.item.added', item: snapshotItem(item), previous_item_id: previous });
     this.#emit({ type: 'conversation.item.done', item: snapshotItem(item), previous_item_id: previous });
   }
@@ -250,6 +280,12 @@ export class Session {
   #createItem(event: ClientEventOf<'conversation.item.create'>): void {
     const item = itemFromInput(event.item, this.#conversation.items);
     this.#addItem(item, event.previous_item_id);
+    // An answer to an MCP approval request lets the model go on: the call runs (or the LLM hears it
+    // was denied) in a response the server starts, as the hosted services do.
+    if (item.type === 'mcp_approval_response') {
+      if (this.#responses.current) this.#responseOwed = true;
+      else this.#createResponse({ type: 'response.create', response: {} });
+    }
   }
 
   #appendAudio(audio: Buffer): void {
@@ -417,6 +453,11 @@ export class Session {
 
   #responseEnded(run: ResponseRun): void {
     this.#responses.remove(run);
+    if (run.inConversation && run.answeredMcpCalls > 0) {
+      // Not when something came in meanwhile, or a response is owed: that is a real question.
+      const untouched = this.#conversationChanges === this.#changesAtResponseStart && !this.#responseOwed;
+      this.#answeredMcpCalls = untouched ? Math.max(0, run.answeredMcpCalls - this.#followUpsWhileRunning) : 0;
+    }
     if (this.#closed || this.#responses.current) return;
     if (this.#responseOwed) {
       this.#responseOwed = false;
@@ -437,6 +478,7 @@ export class Session {
     if (part.type !== 'output_audio') throw notAudio;
     const speech = this.#speeches.get(item.id);
     if (!speech) throw notAudio;
+    this.#conversationChanges++;
     // Still speaking it? Then the client stopped playback mid-answer: the answer stops too.
     for (const run of this.#responses.all()) if (run.hasOutput(item.id)) run.cancel('client_cancelled');
     this.#cutSpoken(item, speech, event.audio_end_ms);
@@ -471,6 +513,22 @@ export class Session {
     }
     const outOfBand = conversationMode === 'none';
     const current = outOfBand ? null : this.#responses.current;
+    // Clients built for the hosted services (agents-realtime among them) send a bare response.create
+    // after every finished mcp_call, because there the response stops at the call. Parley's
+    // response went on and answered the results already: such a create gets an empty response.
+    const bare = isBareCreate(params, this.#input.durationMs >= MIN_COMMIT_MS);
+    const answered = !current && !outOfBand && bare && this.#answeredMcpCalls > 0 && this.#conversationChanges === this.#changesAtResponseStart;
+    if (answered) this.#answeredMcpCalls--;
+    else this.#answeredMcpCalls = 0;
+    if (current && params.cancel_previous && bare && current.ranMcpCalls) {
+      // The same ask arriving while that response still runs: with Voice Live's cancel_previous (its
+      // default) it would cut off the very answer it asks for. The running response is the answer.
+      const message = `response.create ignored: response ${current.id} ran the MCP tool calls and is answering with their results.`;
+      this.#logger.debug(message);
+      this.#emit({ type: 'warning', warning: { message, code: 'response_create_ignored', param: null } });
+      this.#followUpsWhileRunning++;
+      return;
+    }
     if (current && !params.cancel_previous) {
       throw new ParleyError(
         'conversation_already_has_active_response',
@@ -478,6 +536,7 @@ export class Session {
       );
     }
     if (params.commit && this.#input.durationMs >= MIN_COMMIT_MS) this.#commitInput();
+    if (params.tools) this.#mcp.ensure(params.tools);
     const plan = planResponse({
       params,
       session: this.#config,
@@ -490,9 +549,11 @@ export class Session {
       this.#warn('audio_output_unavailable', 'No speech engine is configured: responses are given as text.');
     }
     const preGenerated = params.pre_generated_assistant_message;
-    const llm = preGenerated
-      ? new FixedTextLlm(preGenerated.content.map((p) => (p.type === 'output_text' ? p.text : '')).join(''))
-      : this.#profile.llm;
+    const llm = answered
+      ? new FixedTextLlm('')
+      : preGenerated
+        ? new FixedTextLlm(preGenerated.content.map((p) => (p.type === 'output_text' ? p.text : '')).join(''))
+        : this.#profile.llm;
     // Only now, with the new response known to be valid, does the old one give way (Voice Live's cancel_previous).
     current?.cancel('client_cancelled');
     const run = new ResponseRun(
@@ -503,11 +564,16 @@ export class Session {
         onEnd: (ended) => this.#responseEnded(ended),
         inputsReady: this.#transcriptsReady(),
         onSpeech: (itemId, speech) => this.#speeches.set(itemId, speech),
+        mcp: answered ? undefined : this.#mcp,
         logger: this.#logger,
       },
       plan,
     );
     this.#responses.add(run);
+    if (!outOfBand) {
+      this.#changesAtResponseStart = this.#conversationChanges;
+      this.#followUpsWhileRunning = 0;
+    }
     this.#clearIdleTimer();
     run.start();
   }
@@ -547,6 +613,12 @@ export class Session {
       content: [{ type: 'input_text', text }],
     });
   }
+}
+
+/** A `response.create` that asks for nothing but "go on": no parameters (Voice Live's defaults aside), and no audio to commit. */
+function isBareCreate(params: ResponseParams, wouldCommit: boolean): boolean {
+  if (params.commit && wouldCommit) return false;
+  return Object.keys(params).every((key) => key === 'commit' || key === 'cancel_previous');
 }
 
 function hearingConfig(session: SessionObject): HearingConfig {

@@ -9,6 +9,7 @@ import { ERRORS, type ErrorCode } from '@parley/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import type { ProfileRegistry } from '../profiles.js';
+import type { McpSettings } from '../tools/mcp-registry.js';
 import type { ApiKeyPolicy } from './auth.js';
 import { chooseSubprotocol, readHandshake, REALTIME_PATHS } from './handshake.js';
 import { serveConnection } from './websocket-connection.js';
@@ -21,6 +22,7 @@ export interface RealtimeEndpointOptions {
   auth: ApiKeyPolicy;
   logger: Logger;
   maxFrameBytes?: number;
+  mcp?: McpSettings;
 }
 
 function refuse(socket: Duplex, status: number, code: ErrorCode, message: string): void {
@@ -66,7 +68,7 @@ export class RealtimeEndpoint {
     }
     const profile = this.#options.profiles.resolve(handshake.model);
     this.#wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      serveConnection(ws, { dialect: handshake.dialect, profile, model: handshake.model, logger: this.#options.logger });
+      serveConnection(ws, { dialect: handshake.dialect, profile, model: handshake.model, logger: this.#options.logger, mcp: this.#options.mcp });
     });
   }
 

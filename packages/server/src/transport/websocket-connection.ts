@@ -6,6 +6,7 @@ import { createCodec, ParleyError, type Dialect } from '@parley/protocol';
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../logger.js';
 import type { ModelProfile } from '../profiles.js';
+import type { McpSettings } from '../tools/mcp-registry.js';
 import { Session } from '../session/session.js';
 
 export interface ConnectionOptions {
@@ -13,6 +14,7 @@ export interface ConnectionOptions {
   profile: ModelProfile;
   model: string | null;
   logger: Logger;
+  mcp?: McpSettings;
 }
 
 function frameText(data: RawData): string {
@@ -27,6 +29,7 @@ export function serveConnection(ws: WebSocket, options: ConnectionOptions): Sess
     profile: options.profile,
     model: options.model,
     logger: options.logger,
+    mcp: options.mcp,
     send: (event) => {
       const frame = codec.encode(event);
       if (frame !== undefined && ws.readyState === WebSocket.OPEN) ws.send(frame);

@@ -8,13 +8,15 @@
  *   {"send": {...}}            a client event (or {"send_raw": "text"} for a raw frame)
  *   {"expect": {...}}          the next server event must match (partially; "$x" binds ids)
  *   {"llm_request": {"index": n, "body": {...}}}   the n-th request Parley made to the LLM
- * After the last line no further server event may arrive.
+ * After the last line no further server event may arrive. `"$mcp_url"` is bound from the start
+ * to a real MCP server's Streamable HTTP URL (test/support/mcp-server.ts), for `mcp` tools.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dialect } from '@parley/protocol';
 import { startHarness, type Harness } from '../support/harness.js';
+import { startMcpServer, type TestMcpServer } from '../support/mcp-server.js';
 import { connectRealtime } from '../support/realtime-client.js';
 import type { Script } from '../support/scripted-llm.js';
 import { match, substitute, type Bindings } from './match.js';
@@ -58,11 +60,14 @@ function load(file: string): { header: Header; steps: Step[] } {
 }
 
 let h: Harness;
+let mcp: TestMcpServer;
 beforeAll(async () => {
   h = await startHarness({ instructions: 'Replay instructions.' });
+  mcp = await startMcpServer();
 });
 afterAll(async () => {
   await h.stop();
+  await mcp.close();
 });
 
 describe('protocol replay', () => {
@@ -79,7 +84,7 @@ describe('protocol replay', () => {
         dialect: header.dialect,
         headers: header.headers,
       });
-      const bindings: Bindings = new Map();
+      const bindings: Bindings = new Map([['$mcp_url', mcp.url]]);
       let next = 0;
       try {
         for (const [i, step] of steps.entries()) {
