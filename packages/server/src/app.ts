@@ -11,7 +11,8 @@ export async function startFromConfig(config: ParleyConfig, logger: Logger): Pro
   const started = performance.now();
   const engines = await buildEngines(config, logger);
   const tls = settings.tlsCert && settings.tlsKey ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) } : null;
-  const server = await startServer({ host: settings.host, port: settings.port, profiles: engines.registry, apiKeys: settings.apiKeys, tls, logger });
+  const mcp = { connectTimeoutMs: config.mcp.connect_timeout_ms, callTimeoutMs: config.mcp.call_timeout_ms, allowedUrls: config.mcp.allowed_urls };
+  const server = await startServer({ host: settings.host, port: settings.port, profiles: engines.registry, apiKeys: settings.apiKeys, tls, logger, mcp });
   logger.info(`Parley is listening on ${server.wsUrl}`, {
     ga: `${server.wsUrl}/v1/realtime`,
     voice_live: `${server.wsUrl}/voice-live/realtime`,
@@ -24,6 +25,7 @@ export async function startFromConfig(config: ParleyConfig, logger: Logger): Pro
       stt: profile.hearing?.stt?.label ?? 'none',
       tts: profile.tts?.label ?? 'none',
       voice: profile.voice,
+      ...(profile.search ? { search: profile.search.kinds.join(', ') } : {}),
     });
   }
   if (server.auth.open) logger.warn('PARLEY_API_KEYS is not set: every API key is accepted. Set it before exposing this server.');

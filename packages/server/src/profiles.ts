@@ -6,6 +6,7 @@ import type { Voice } from '@parley/protocol';
 import type { LlmEngine } from './engines/llm/index.js';
 import type { HearingEngines } from './hearing/hearing.js';
 import type { TtsEngine } from './engines/tts/index.js';
+import type { SearchTools } from './tools/search/search-tools.js';
 
 export interface ModelProfile {
   name: string;
@@ -17,6 +18,8 @@ export interface ModelProfile {
   /** Instructions a session starts with, before any `session.update`. */
   instructions: string;
   voice: Voice;
+  /** `file_search` over the profile's documents and `web_search`, offered to the LLM in every session. */
+  search?: SearchTools | null;
 }
 
 export class ProfileRegistry {

@@ -22,6 +22,10 @@ export interface ServerSettings {
   stt: 'pocketsphinx' | 'none';
   tts: 'flite' | 'none';
   voice: string;
+  /** A folder of documents for the default profile's `file_search` tool. */
+  fileSearchFolder: string | null;
+  /** A SearXNG instance for the default profile's `web_search` tool. */
+  webSearchUrl: string | null;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty' | null;
   /** The config file, if any. */
@@ -174,6 +178,22 @@ export const SETTINGS = [
     default: 'alloy',
     description: 'The voice sessions start with: an OpenAI voice name (mapped onto a Flite voice) or a Flite voice (slt, rms, awb, kal16, kal).',
     parse: text,
+  }),
+  spec({
+    key: 'fileSearchFolder',
+    env: 'PARLEY_FILE_SEARCH_FOLDER',
+    flag: 'file-search-folder',
+    default: null,
+    description: 'A folder of text and Markdown documents: the LLM gets a file_search tool over them and cites what it uses (docs/tools.md).',
+    parse: optionalText,
+  }),
+  spec({
+    key: 'webSearchUrl',
+    env: 'PARLEY_WEB_SEARCH_URL',
+    flag: 'web-search-url',
+    default: null,
+    description: 'Base URL of a SearXNG instance with its JSON format enabled: the LLM gets a web_search tool (docs/tools.md).',
+    parse: (raw, source) => (raw.trim() ? url(raw.trim(), source) : null),
   }),
   spec({
     key: 'logLevel',

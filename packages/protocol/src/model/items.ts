@@ -109,12 +109,17 @@ export interface SearchResult {
   attributes?: Record<string, unknown>;
 }
 
-export interface WebSearchCallItem extends ItemBase {
+/** A search call is `in_progress`, `searching`, then `completed` or `failed`. */
+export type SearchCallStatus = 'in_progress' | 'searching' | 'completed' | 'failed';
+
+export interface WebSearchCallItem extends Omit<ItemBase, 'status'> {
   type: 'web_search_call';
+  status: SearchCallStatus;
 }
 
-export interface FileSearchCallItem extends ItemBase {
+export interface FileSearchCallItem extends Omit<ItemBase, 'status'> {
   type: 'file_search_call';
+  status: SearchCallStatus;
   queries: string[];
   results: SearchResult[] | null;
 }

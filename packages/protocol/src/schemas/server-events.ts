@@ -45,7 +45,8 @@ export function serverItemSchema(dialect: Dialect) {
         'web_search_call',
         'file_search_call',
       ]),
-      status: z.enum(['in_progress', 'completed', 'incomplete']).optional(),
+      // `searching` and `failed` are search call statuses.
+      status: z.enum(['in_progress', 'completed', 'incomplete', 'searching', 'failed']).optional(),
       role: z.enum(['user', 'assistant', 'system']).optional(),
       content: z.array(contentPart(dialect)).optional(),
       call_id: z.string().optional(),

@@ -30,6 +30,9 @@ import { Session } from '../session/session.js';
 import { ProfileRegistry, type ModelProfile } from '../profiles.js';
 import type { ParleyConfig, ResolvedProfile } from './load.js';
 import type { LlmEngineSpec, SttEngineSpec, TtsEngineSpec, VadEngineSpec } from './schema.js';
+import { DocumentIndex } from '../tools/search/document-index.js';
+import { SearchTools } from '../tools/search/search-tools.js';
+import { SearxngProvider } from '../tools/search/searxng.js';
 
 /** Everything built, for closing at shutdown. */
 export interface BuiltEngines {
@@ -265,5 +268,27 @@ async function buildProfile(p: ResolvedProfile, cache: EngineCache, logger: Logg
       throw new Error(`Profile '${p.name}': voice '${p.voice}': ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  return { name: p.name, llm, instructions: p.instructions, voice: p.voice, hearing: { vad, stt }, tts };
+  const search = await buildSearch(p, logger);
+  return { name: p.name, llm, instructions: p.instructions, voice: p.voice, hearing: { vad, stt }, tts, search };
+}
+
+/** The profile's search tools. A documents folder that cannot be read stops the start: it was asked for by name. */
+async function buildSearch(p: ResolvedProfile, logger: Logger): Promise<SearchTools | null> {
+  if (!p.file_search && !p.web_search) return null;
+  let files = null;
+  if (p.file_search) {
+    const index = await DocumentIndex.open(p.file_search.folder, { logger }).catch((err: Error) => {
+      throw new Error(`Profile '${p.name}': ${err.message}`);
+    });
+    logger.info(`profile '${p.name}': file_search over ${p.file_search.folder}: ${index.fileCount} files, ${index.passageCount} passages`);
+    if (index.fileCount === 0) logger.warn(`profile '${p.name}': ${p.file_search.folder} has no documents yet (.txt, .md, .rst, .csv, .json, .yaml); files added later are found`);
+    files = { index, maxResults: p.file_search.max_num_results };
+  }
+  const web = p.web_search
+    ? {
+        provider: new SearxngProvider({ url: p.web_search.url, timeoutMs: p.web_search.timeout_ms, apiKey: p.web_search.api_key, language: p.web_search.language }),
+        maxResults: p.web_search.max_num_results,
+      }
+    : null;
+  return new SearchTools({ files, web });
 }

@@ -13,7 +13,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultModel, DEFAULT_MODEL_URL_ENV } from '../models/default-model.js';
 import { defaultSettings, explicitSettings, SettingsError, type ServerSettings } from '../settings.js';
-import { configFile, type ConfigFile, type LlmEngineSpec, type ProfileSpec, type SttEngineSpec, type TtsEngineSpec, type VadEngineSpec } from './schema.js';
+import {
+  configFile,
+  type ConfigFile,
+  type FileSearchSpec,
+  type LlmEngineSpec,
+  type McpSpec,
+  type ProfileSpec,
+  type SttEngineSpec,
+  type TtsEngineSpec,
+  type VadEngineSpec,
+  type WebSearchSpec,
+} from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.json';
 export const DEFAULT_PROFILE_NAME = 'default';
@@ -27,12 +38,16 @@ export interface ResolvedProfile {
   stt: SttEngineSpec;
   vad: VadEngineSpec;
   tts: TtsEngineSpec;
+  file_search: FileSearchSpec | null;
+  web_search: WebSearchSpec | null;
 }
 
 export interface ParleyConfig {
   settings: ServerSettings;
   profiles: ResolvedProfile[];
   defaultProfile: string;
+  /** MCP timeouts and allowed server URLs. */
+  mcp: McpSpec;
   /** The config file read, if any. */
   file: string | null;
 }
@@ -87,7 +102,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd 
   }
   // Engine flags and variables are about the default profile; the others start from the defaults.
   const profiles = names.map((name) => (name === defaultProfile ? resolveProfile(name, specs[name]!, settings, explicit, env) : resolveProfile(name, specs[name]!, base, {}, env)));
-  return { settings, profiles, defaultProfile, file: path };
+  return { settings, profiles, defaultProfile, mcp: file.mcp ?? {}, file: path };
 }
 
 function fromFile(file: ConfigFile): Partial<ServerSettings> {
@@ -131,6 +146,8 @@ function resolveProfile(name: string, spec: ProfileSpec, settings: ServerSetting
     stt: explicit.stt !== undefined ? { engine: explicit.stt } : (spec.stt ?? { engine: settings.stt }),
     vad: explicit.vad !== undefined ? { engine: explicit.vad } : (spec.vad ?? { engine: settings.vad }),
     tts: explicit.tts !== undefined ? { engine: explicit.tts } : (spec.tts ?? { engine: settings.tts }),
+    file_search: explicit.fileSearchFolder ? { ...spec.file_search, folder: explicit.fileSearchFolder } : (spec.file_search ?? null),
+    web_search: explicit.webSearchUrl ? { ...spec.web_search, engine: 'searxng', url: explicit.webSearchUrl } : (spec.web_search ?? null),
   };
 }
 

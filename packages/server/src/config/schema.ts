@@ -52,6 +52,23 @@ export const ttsEngineSpec = z.discriminatedUnion('engine', [
   z.strictObject({ engine: z.literal('none') }),
 ]);
 
+/** `file_search`: the profile's documents, searched by the LLM. */
+export const fileSearchSpec = z.strictObject({
+  /** A folder of .txt, .md, .rst, .csv, .json or .yaml files (subfolders included), relative to the working directory. */
+  folder: z.string().min(1),
+  max_num_results: z.number().int().min(1).max(50).optional(),
+});
+
+/** `web_search`: a search provider the LLM asks. */
+export const webSearchSpec = z.strictObject({
+  engine: z.literal('searxng'),
+  url: httpUrl,
+  api_key: z.string().optional(),
+  language: z.string().optional(),
+  max_num_results: z.number().int().min(1).max(50).optional(),
+  timeout_ms: ms.optional(),
+});
+
 export const profileSpec = z.strictObject({
   instructions: z.string().optional(),
   voice: z.string().min(1).optional(),
@@ -60,6 +77,21 @@ export const profileSpec = z.strictObject({
   stt: sttEngineSpec.optional(),
   vad: vadEngineSpec.optional(),
   tts: ttsEngineSpec.optional(),
+  file_search: fileSearchSpec.optional(),
+  web_search: webSearchSpec.optional(),
+});
+
+/** The MCP servers that sessions' `mcp` tools name. */
+export const mcpSpec = z.strictObject({
+  /** Connecting, the handshake and listing tools, each. */
+  connect_timeout_ms: ms.optional(),
+  /** One tool call. */
+  call_timeout_ms: ms.optional(),
+  /**
+   * URL prefixes a session's `server_url` must start with, e.g. "https://mcp.example.com/".
+   * Not given: any URL. A server that clients can reach with a key should list its MCP servers.
+   */
+  allowed_urls: z.array(httpUrl).optional(),
 });
 
 export const configFile = z.strictObject({
@@ -75,6 +107,7 @@ export const configFile = z.strictObject({
       log_format: z.enum(['json', 'pretty']).optional(),
     })
     .optional(),
+  mcp: mcpSpec.optional(),
   /** The profile for a `?model=` that names none; the first profile when not given. */
   default_profile: z.string().optional(),
   profiles: z.record(z.string().regex(/^[\w.:-]{1,64}$/, 'profile names are 1–64 letters, digits, _ . : or -'), profileSpec).optional(),
@@ -85,4 +118,7 @@ export type SttEngineSpec = z.infer<typeof sttEngineSpec>;
 export type VadEngineSpec = z.infer<typeof vadEngineSpec>;
 export type TtsEngineSpec = z.infer<typeof ttsEngineSpec>;
 export type ProfileSpec = z.infer<typeof profileSpec>;
+export type FileSearchSpec = z.infer<typeof fileSearchSpec>;
+export type WebSearchSpec = z.infer<typeof webSearchSpec>;
+export type McpSpec = z.infer<typeof mcpSpec>;
 export type ConfigFile = z.infer<typeof configFile>;

@@ -7,10 +7,12 @@
  * MCP calls are tool calls too, under the name the LLM was offered them by: an `mcp_call`
  * with its output (or error), and an approval request that never became a call (denied, or
  * still waiting) with what became of it. Tool listings and approval answers are not shown.
+ * Searches are tool calls with what the LLM read as their result (search-output.ts).
  */
 import type { Item, McpCallItem, MessageItem } from '@parley/protocol';
 import type { ChatContentPart, ChatMessage, ChatToolCall } from '../engines/llm/index.js';
 import { mcpChatToolName } from '../tools/mcp-policy.js';
+import { isSearchCallItem, searchRecordOf } from './search-output.js';
 
 export const UNANSWERED_CALL_OUTPUT = 'No result was returned for this call.';
 /** Stands for user audio with no transcript (nothing recognised, no STT engine, or an idle timeout). */
@@ -89,6 +91,15 @@ export function buildChatMessages(items: readonly Item[], options: ContextOption
   };
 
   for (const item of items) {
+    if (isSearchCallItem(item)) {
+      const record = searchRecordOf(item);
+      // A search the response was cancelled before running was never a call the LLM saw answered.
+      if (record) {
+        outputs.set(item.id, record.result);
+        pendingCalls.push({ id: item.id, type: 'function', function: { name: record.kind, arguments: record.arguments || '{}' } });
+      }
+      continue;
+    }
     if (item.type === 'function_call') {
       pendingCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments || '{}' } });
       continue;

@@ -6,6 +6,7 @@
  */
 import { newId, type FunctionCallItem, type Item, type MessageItem, type ServerEventInit } from '@parley/protocol';
 import type { PartRef, SpeechOutput } from '../speaking/speech-output.js';
+import { annotationOf, type Citation } from './citations.js';
 import type { Conversation } from './conversation.js';
 import { snapshotItem } from './item-snapshot.js';
 
@@ -40,7 +41,7 @@ export abstract class Output<I extends Item = Item> {
     }
   }
 
-  protected finishItem(status: OutputStatus): void {
+  protected finishItem(status: I['status']): void {
     const { ctx, item } = this;
     item.status = status;
     ctx.emit({ type: 'response.output_item.done', response_id: ctx.responseId, output_index: this.outputIndex, item: snapshotItem(item) });
@@ -65,6 +66,7 @@ export class MessageOutput extends Output<MessageItem> {
   readonly #makeSpeech: SpeechFactory | undefined;
   #speech: SpeechOutput | undefined;
   #text = '';
+  readonly #citations: Citation[] = [];
 
   constructor(ctx: OutputContext, outputIndex: number, modality: 'text' | 'audio', speech?: SpeechFactory) {
     super(ctx, outputIndex, { id: newId('item'), object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] });
@@ -114,6 +116,11 @@ export class MessageOutput extends Output<MessageItem> {
     }
   }
 
+  /** Records a citation; it is announced when the message closes, if the words it follows were said. */
+  cite(citation: Citation): void {
+    this.#citations.push(citation);
+  }
+
   /** Waits for the speech to be all out (when there is speech), then closes `status`. */
   async complete(status: OutputStatus): Promise<void> {
     await this.#speech?.finish();
@@ -134,6 +141,7 @@ export class MessageOutput extends Output<MessageItem> {
       }
     }
     this.#speech?.closeStreams();
+    this.#announceCitations(ref);
     if (this.#modality === 'text') {
       this.ctx.emit({ type: 'response.output_text.done', ...ref, text: this.#text });
       this.ctx.emit({ type: 'response.content_part.done', ...ref, part: { type: 'text', text: this.#text } });
@@ -143,6 +151,19 @@ export class MessageOutput extends Output<MessageItem> {
       this.ctx.emit({ type: 'response.content_part.done', ...ref, part: { type: 'audio', transcript: this.#text } });
     }
     this.finishItem(status);
+  }
+
+  /**
+   * `response.audio_transcript.annotation.added` for each citation within the final text (a
+   * barge-in may have cut off the words a citation follows). Text answers get the same event:
+   * the protocols have no other way to carry a citation.
+   */
+  #announceCitations(ref: PartRef): void {
+    let annotation_index = 0;
+    for (const citation of this.#citations) {
+      if (citation.index > this.#text.length) continue;
+      this.ctx.emit({ type: 'response.audio_transcript.annotation.added', ...ref, annotation_index: annotation_index++, annotation: annotationOf(citation, this.#text) });
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { itemFromInput } from './items-from-input.js';
 import { buildChatMessages } from './llm-context.js';
 import type { ResponsePlan } from './response-run.js';
 import { checkTools } from './session-config.js';
+import type { SearchTools } from '../tools/search/search-tools.js';
 
 function llmTools(tools: readonly Tool[]): LlmTool[] {
   return tools.flatMap((tool) => (tool.type === 'function' ? [{ name: tool.name, description: tool.description, parameters: tool.parameters }] : []));
@@ -64,9 +65,11 @@ export interface PlanInput {
   llm: LlmEngine;
   /** The speech engine, if the profile has one. */
   tts?: TtsEngine | null;
+  /** The profile's search tools, if it has any. */
+  search?: SearchTools | null;
 }
 
-export function planResponse({ params, session, temperatureSet, conversation, llm, tts }: PlanInput): ResponsePlan {
+export function planResponse({ params, session, temperatureSet, conversation, llm, tts, search }: PlanInput): ResponsePlan {
   const tools = params.tools ?? session.tools;
   const toolChoice = params.tool_choice ?? session.tool_choice;
   checkTools(tools, toolChoice, 'response');
@@ -87,6 +90,8 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
     metadata: params.metadata ?? null,
     buildMessages: (extra = []) => buildChatMessages([...items, ...extra], { instructions, images: llm.capabilities.images }),
     tools: llm.capabilities.tools ? llmTools(tools) : [],
+    searchTools: llm.capabilities.tools && search ? search.llmTools(new Set(llmTools(tools).map((tool) => tool.name))) : [],
+    includeSearchResults: session.include?.includes('file_search_call.results') ?? false,
     tool_choice: llmToolChoice(toolChoice),
     mcp: llm.capabilities.tools ? mcpServers(tools) : [],
     mcpToolChoice: typeof toolChoice === 'object' && toolChoice.type === 'mcp' ? { server_label: toolChoice.server_label, name: toolChoice.name } : null,

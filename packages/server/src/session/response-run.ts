@@ -8,6 +8,10 @@
  * the LLM makes to a tool that needs no approval runs when its stream ends, after which the
  * LLM is asked again with the results (at most MAX_MCP_ROUNDS times). A call that needs
  * approval ends the response with an `mcp_approval_request` instead (see session/mcp-output.ts).
+ * Searches (`file_search`, `web_search`) run the same way, as search call items
+ * (session/search-output.ts); where the dialect has no such items they run unseen, and only the
+ * answer shows them. The markers the LLM cites their sources with are taken out of its words
+ * and become annotations (session/citations.ts).
  */
 import {
   isErrorCode,
@@ -37,6 +41,10 @@ import type { McpCallResult } from '../tools/mcp-client.js';
 import { EMPTY_TOOLSET, type McpRegistry, type McpToolset } from '../tools/mcp-registry.js';
 import { approvedCallsToRun, McpApprovalRequestOutput, McpCallOutput, mcpExecutor } from './mcp-output.js';
 import { buildUsage, chatChars } from './usage.js';
+import { CitationFilter } from './citations.js';
+import { SearchCallOutput } from './search-output.js';
+import type { SearchKind, SearchTools } from '../tools/search/search-tools.js';
+import type { SourceList } from '../tools/search/sources.js';
 
 /** How many times one response may call MCP tools and ask the LLM again before it stops. */
 export const MAX_MCP_ROUNDS = 8;
@@ -66,6 +74,19 @@ export interface ResponsePlan {
   mcpToolChoice: { server_label: string; name?: string | null } | null;
   /** How audio messages are spoken; null: no speech engine, audio is answered as text. */
   speech: SpeechPlan | null;
+  /** The search tools this response offers the LLM (`file_search`, `web_search`). */
+  searchTools: LlmTool[];
+  /** `include: ["file_search_call.results"]`: file search items carry their results. */
+  includeSearchResults: boolean;
+}
+
+/** The profile's search tools, as a session runs them. */
+export interface ResponseSearch {
+  tools: SearchTools;
+  /** The session's numbered sources, which the LLM cites. */
+  sources: SourceList;
+  /** Whether search calls are items on the wire (Voice Live has them; the OpenAI dialects do not). */
+  visible: boolean;
 }
 
 export interface SpeechPlan {
@@ -90,6 +111,8 @@ export interface ResponseRunDeps {
   onSpeech?(itemId: string, speech: SpeechOutput): void;
   /** The session's MCP servers; without it, `mcp` tools are not offered. */
   mcp?: McpRegistry;
+  /** The profile's search tools; without them, no search runs and the LLM's words are not filtered for citations. */
+  search?: ResponseSearch;
   logger: Logger;
 }
 
@@ -97,15 +120,21 @@ export interface ResponseRunDeps {
 interface Round {
   finish: LlmFinishReason | undefined;
   functionCalls: number;
-  /** MCP calls to run now, in the order the LLM made them. */
-  mcpCalls: { output: McpCallOutput; run: (args: string) => Promise<McpCallResult> }[];
+  /** MCP calls and searches to run now, in the order the LLM made them. */
+  serverCalls: ServerCall[];
   approvals: McpApprovalRequestOutput[];
+}
+
+interface ServerCall {
+  mcp: boolean;
+  run(): Promise<unknown>;
 }
 
 type PendingCall =
   | { kind: 'function'; output: FunctionCallOutput }
   | { kind: 'mcp'; output: McpCallOutput; run: (args: string) => Promise<McpCallResult> }
-  | { kind: 'approval'; label: string; name: string; args: string; run: (args: string) => Promise<McpCallResult> };
+  | { kind: 'approval'; label: string; name: string; args: string; run: (args: string) => Promise<McpCallResult> }
+  | { kind: 'search'; search: SearchKind; args: string };
 
 export type CancelReason = 'turn_detected' | 'client_cancelled';
 
@@ -122,6 +151,10 @@ export class ResponseRun {
   readonly #response: ResponseObject;
   readonly #abort = new AbortController();
   readonly #outputs: Output[] = [];
+  /** This response's items so far, in order, for the LLM: its outputs, and searches that ran unseen. */
+  readonly #context: Item[] = [];
+  /** `sequence_number` of the search call events. */
+  #searchSequence = 0;
   readonly #ctx: OutputContext;
   #ended = false;
   #reportedUsage: LlmUsage | undefined;
@@ -220,16 +253,16 @@ export class ResponseRun {
         const result = await this.#round(toolset, toolChoice);
         if (!result) return; // ended meanwhile
         finish = result.finish;
-        for (const call of result.mcpCalls) {
-          await call.output.run(call.run);
+        for (const call of result.serverCalls) {
+          await call.run();
           if (this.#ended) return;
-          this.#mcpCallsDone++;
+          if (call.mcp) this.#mcpCallsDone++;
         }
         // The hosted services stop after an MCP call and wait for another response.create; Parley
         // gives the results to the LLM and lets it finish the answer, unless the turn waits for
         // the client (a function call, an approval) or was cut short.
         const answerResults =
-          result.mcpCalls.length > 0 &&
+          result.serverCalls.length > 0 &&
           result.approvals.length === 0 &&
           result.functionCalls === 0 &&
           (finish === 'stop' || finish === 'tool_calls') &&
@@ -275,13 +308,19 @@ export class ResponseRun {
   async #round(toolset: McpToolset, toolChoice: LlmToolChoice): Promise<Round | undefined> {
     const plan = this.#plan;
     let message: MessageOutput | undefined;
+    let citations: CitationFilter | undefined;
+    /** Ends the message's text: what the citation filter still held is its last words. */
+    const endText = () => {
+      const rest = citations?.flush();
+      if (rest) message?.appendText(rest);
+    };
     const calls = new Map<number, PendingCall>();
     let finish: LlmFinishReason | undefined;
-    const messages = plan.buildMessages(this.#outputs.map((output) => output.item));
+    const messages = plan.buildMessages(this.#context);
     this.#inputChars += chatChars(messages);
     const events = this.#deps.llm.stream({
       messages,
-      tools: [...plan.tools, ...toolset.llmTools],
+      tools: [...plan.tools, ...plan.searchTools, ...toolset.llmTools],
       tool_choice: toolChoice,
       max_output_tokens: plan.max_output_tokens === 'inf' ? undefined : plan.max_output_tokens,
       temperature: plan.temperatureSet ? plan.temperature : undefined,
@@ -305,20 +344,27 @@ export class ResponseRun {
             // Models often lead with whitespace (or say only that before a tool call): it opens no message.
             delta = delta.trimStart();
             if (!delta) break;
-            message = this.#open(new MessageOutput(this.#ctx, this.#outputs.length, this.#messageModality(), this.#speechFactory()));
+            const opened = this.#open(new MessageOutput(this.#ctx, this.#outputs.length, this.#messageModality(), this.#speechFactory()));
+            message = opened;
+            const search = this.#deps.search;
+            citations = search ? new CitationFilter(search.sources, (citation) => opened.cite(citation)) : undefined;
           }
           this.#outputChars += delta.length;
-          message.appendText(delta);
+          if (citations) delta = citations.push(delta);
+          if (delta) message.appendText(delta);
           break;
         }
         case 'tool_call_start': {
           // What the model said before calling is finished; anything it says after opens a new message.
+          endText();
           await message?.complete('completed');
           if (this.#ended) return undefined;
           message = undefined;
           this.#outputChars += event.name.length;
           const ref = toolset.resolve(event.name);
-          if (!ref) {
+          if (this.#isSearch(event.name)) {
+            calls.set(event.index, { kind: 'search', search: event.name, args: '' });
+          } else if (!ref) {
             calls.set(event.index, { kind: 'function', output: this.#open(new FunctionCallOutput(this.#ctx, this.#outputs.length, newId('call'), event.name)) });
           } else {
             const run = mcpExecutor(ref, ref.server.label, ref.tool.name, this.#abort.signal);
@@ -334,7 +380,7 @@ export class ResponseRun {
         case 'tool_call_arguments': {
           this.#outputChars += event.delta.length;
           const call = calls.get(event.index);
-          if (call?.kind === 'approval') call.args += event.delta;
+          if (call?.kind === 'approval' || call?.kind === 'search') call.args += event.delta;
           else call?.output.appendArguments(event.delta);
           break;
         }
@@ -346,11 +392,12 @@ export class ResponseRun {
     }
     if (this.#ended) return undefined;
     // The words are all written; the message ends when they have all been said.
+    endText();
     await message?.speech?.finish();
     if (this.#ended) return undefined;
     const cutShort = finishStatus(finish).status !== 'completed';
     message?.close(cutShort ? 'incomplete' : 'completed');
-    const round: Round = { finish, functionCalls: 0, mcpCalls: [], approvals: [] };
+    const round: Round = { finish, functionCalls: 0, serverCalls: [], approvals: [] };
     for (const call of calls.values()) {
       if (call.kind === 'function') {
         call.output.close(cutShort ? 'incomplete' : 'completed');
@@ -358,8 +405,11 @@ export class ResponseRun {
       } else if (cutShort) {
         // Arguments cut off by the token limit: the call is neither run nor put to the user.
         if (call.kind === 'mcp') call.output.close('incomplete');
+      } else if (call.kind === 'search') {
+        round.serverCalls.push(this.#searchCall(call.search, call.args));
       } else if (call.kind === 'mcp') {
-        round.mcpCalls.push({ output: call.output, run: call.run });
+        const { output, run } = call;
+        round.serverCalls.push({ mcp: true, run: () => output.run(run) });
       } else if (isJsonObject(call.args)) {
         const request = this.#open(new McpApprovalRequestOutput(this.#ctx, this.#outputs.length, call.label, call.name, call.args));
         request.close('completed');
@@ -367,10 +417,38 @@ export class ResponseRun {
       } else {
         // Arguments no tool could take: nothing to approve, the call fails at once and the LLM hears why.
         const output = this.#open(new McpCallOutput(this.#ctx, this.#outputs.length, call.label, call.name, null, call.args));
-        round.mcpCalls.push({ output, run: call.run });
+        const { run } = call;
+        round.serverCalls.push({ mcp: true, run: () => output.run(run) });
       }
     }
     return round;
+  }
+
+  #isSearch(name: string): name is SearchKind {
+    return this.#deps.search !== undefined && this.#plan.searchTools.some((tool) => tool.name === name);
+  }
+
+  /** A search the LLM asked for, as an item of this response — or unseen, where the dialect has no search items. */
+  #searchCall(kind: SearchKind, args: string): ServerCall {
+    const search = this.#deps.search!;
+    const options = { includeResults: this.#plan.includeSearchResults, nextSequence: () => this.#searchSequence++ };
+    let output: SearchCallOutput;
+    if (search.visible) {
+      output = this.#open(new SearchCallOutput(this.#ctx, this.#outputs.length, kind, args, options));
+    } else {
+      output = new SearchCallOutput({ responseId: this.id, conversation: null, emit: () => {} }, -1, kind, args, options);
+      this.#context.push(output.item);
+    }
+    return {
+      mcp: false,
+      run: async () => {
+        const outcome = await output.run(() => search.tools.run(kind, args, search.sources, this.#abort.signal));
+        if (outcome.ok || this.#ended) return;
+        // The LLM reads why and answers on; the client is told too (Voice Live's `warning`).
+        this.#deps.logger.warn(outcome.message, { response_id: this.id, tool: kind });
+        this.#ctx.emit({ type: 'warning', warning: { message: outcome.message, code: `${kind}_failed`, param: null } });
+      },
+    };
   }
 
   #addUsage(usage: LlmUsage | undefined): void {
@@ -422,6 +500,7 @@ export class ResponseRun {
 
   #open<O extends Output & { open(): void }>(output: O): O {
     this.#outputs.push(output);
+    this.#context.push(output.item);
     output.open();
     return output;
   }

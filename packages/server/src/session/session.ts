@@ -34,6 +34,7 @@ import { InputAudioBuffer, bytesPerMs } from './input-audio-buffer.js';
 import { snapshotItem } from './item-snapshot.js';
 import { itemFromInput } from './items-from-input.js';
 import { planResponse } from './response-planner.js';
+import { SourceList } from '../tools/search/sources.js';
 import { ResponseRun } from './response-run.js';
 import { ResponseTracker } from './response-tracker.js';
 import { defaultSession, mergeSession } from './session-config.js';
@@ -55,6 +56,12 @@ export interface SessionOptions {
   maxDurationMs?: number;
   /** Timeouts for the MCP servers of `mcp` tools. */
   mcp?: McpSettings;
+  /**
+   * Whether the profile's searches are items on the wire (`file_search_call`, `web_search_call`).
+   * Voice Live has them; the OpenAI dialects do not (agents-realtime rejects unknown item types),
+   * so there searches run unseen. Default false.
+   */
+  searchItems?: boolean;
 }
 
 export class Session {
@@ -74,6 +81,9 @@ export class Session {
   readonly #textDrafts = new Map<string, string>();
   readonly #warned = new Set<string>();
   readonly #hearing: Hearing;
+  /** The sources the session's searches have numbered for the LLM to cite. */
+  readonly #sources = new SourceList();
+  readonly #searchItems: boolean;
   /** A turn ended while a response was running and asked for its own: started when that one ends. */
   #responseOwed = false;
   /** `idle_timeout_ms`: fires when the user says nothing for that long after a response. */
@@ -99,6 +109,7 @@ export class Session {
 
   constructor(options: SessionOptions) {
     this.#profile = options.profile;
+    this.#searchItems = options.searchItems ?? false;
     this.#send = options.send;
     this.#logger = options.logger.child({ session_id: this.id });
     this.#config = defaultSession(this.id, {
@@ -254,6 +265,7 @@ export class Session {
   }
 
   #updateSession(patch: SessionPatch, reply: 'session.updated' | 'transcription_session.updated'): void {
+    if (patch.tools) this.#mcp.checkAllowed(patch.tools, 'session.tools');
     const next = mergeSession(this.#config, patch);
     // An unknown voice is refused now, not at the first answer.
     this.#profile.tts?.resolveVoice(next.audio.output.voice);
@@ -536,7 +548,10 @@ export class Session {
       );
     }
     if (params.commit && this.#input.durationMs >= MIN_COMMIT_MS) this.#commitInput();
-    if (params.tools) this.#mcp.ensure(params.tools);
+    if (params.tools) {
+      this.#mcp.checkAllowed(params.tools, 'response.tools');
+      this.#mcp.ensure(params.tools);
+    }
     const plan = planResponse({
       params,
       session: this.#config,
@@ -544,6 +559,7 @@ export class Session {
       conversation: this.#conversation,
       llm: this.#profile.llm,
       tts: this.#profile.tts,
+      search: answered ? null : this.#profile.search,
     });
     if (plan.output_modalities.includes('audio') && !plan.speech) {
       this.#warn('audio_output_unavailable', 'No speech engine is configured: responses are given as text.');
@@ -565,6 +581,7 @@ export class Session {
         inputsReady: this.#transcriptsReady(),
         onSpeech: (itemId, speech) => this.#speeches.set(itemId, speech),
         mcp: answered ? undefined : this.#mcp,
+        search: this.#profile.search ? { tools: this.#profile.search, sources: this.#sources, visible: this.#searchItems } : undefined,
         logger: this.#logger,
       },
       plan,

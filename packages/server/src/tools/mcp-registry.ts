@@ -22,7 +22,11 @@ export interface McpSettings {
   connectTimeoutMs?: number;
   /** One tool call; default 60 s. */
   callTimeoutMs?: number;
+  /** URL prefixes a server's URL must start with; absent, any URL is allowed. */
+  allowedUrls?: readonly string[] | null;
 }
+
+type McpTimeouts = Required<Pick<McpSettings, 'connectTimeoutMs' | 'callTimeoutMs'>>;
 
 export interface McpRegistryDeps {
   emit(event: ServerEventInit): void;
@@ -64,12 +68,12 @@ export class McpServer {
   /** Settles (never rejects) when the listing has completed or failed. */
   ready: Promise<void> = Promise.resolve();
   readonly #config: McpTool;
-  readonly #settings: Required<McpSettings>;
+  readonly #settings: McpTimeouts;
   readonly #logger: Logger;
   #connection: Promise<McpConnection> | null = null;
   #closed = false;
 
-  constructor(config: McpTool, settings: Required<McpSettings>, logger: Logger) {
+  constructor(config: McpTool, settings: McpTimeouts, logger: Logger) {
     this.#config = config;
     this.#settings = settings;
     this.#logger = logger;
@@ -158,7 +162,8 @@ export class McpServer {
 
 export class McpRegistry {
   readonly #deps: McpRegistryDeps;
-  readonly #settings: Required<McpSettings>;
+  readonly #settings: McpTimeouts;
+  readonly #allowedUrls: readonly string[] | null;
   readonly #servers = new Map<string, McpServer>();
   #closed = false;
 
@@ -168,6 +173,22 @@ export class McpRegistry {
       connectTimeoutMs: deps.settings?.connectTimeoutMs ?? DEFAULT_MCP_CONNECT_TIMEOUT_MS,
       callTimeoutMs: deps.settings?.callTimeoutMs ?? DEFAULT_MCP_CALL_TIMEOUT_MS,
     };
+    this.#allowedUrls = deps.settings?.allowedUrls ?? null;
+  }
+
+  /**
+   * Refuses an `mcp` tool whose server is not on the server's allow-list (`mcp.allowed_urls`):
+   * a client must not make the server connect wherever it likes. `param` is where the tools are.
+   */
+  checkAllowed(tools: readonly Tool[], param: string): void {
+    const allowed = this.#allowedUrls;
+    if (!allowed) return;
+    tools.forEach((tool, index) => {
+      if (tool.type !== 'mcp' || allowed.some((prefix) => (tool.server_url ?? '').startsWith(prefix))) return;
+      throw new ParleyError('invalid_value', `MCP server URL '${tool.server_url ?? ''}' is not allowed on this server; allowed are URLs starting with ${allowed.map((p) => `'${p}'`).join(', ')}.`, {
+        param: `${param}[${index}].server_url`,
+      });
+    });
   }
 
   /**

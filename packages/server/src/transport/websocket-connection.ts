@@ -30,6 +30,7 @@ export function serveConnection(ws: WebSocket, options: ConnectionOptions): Sess
     model: options.model,
     logger: options.logger,
     mcp: options.mcp,
+    searchItems: options.dialect === 'voicelive',
     send: (event) => {
       const frame = codec.encode(event);
       if (frame !== undefined && ws.readyState === WebSocket.OPEN) ws.send(frame);

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
         stt: { engine: 'pocketsphinx' },
         vad: { engine: 'silero' },
         tts: { engine: 'flite' },
+        file_search: null,
+        web_search: null,
       },
     ]);
   });

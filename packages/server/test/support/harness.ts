@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/logger.js';
 import { ProfileRegistry } from '../../src/profiles.js';
 import { startServer, type ParleyServer, type ParleyServerOptions } from '../../src/server.js';
 import { startScriptedLlm, type ScriptedLlm } from './scripted-llm.js';
+import type { SearchTools } from '../../src/tools/search/search-tools.js';
 
 export interface Harness {
   server: ParleyServer;
@@ -13,7 +14,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<ParleyServerOptions> & { instructions?: string; llmTimeoutMs?: number; hearing?: HearingEngines; tts?: TtsEngine } = {}): Promise<Harness> {
+export async function startHarness(options: Partial<ParleyServerOptions> & { instructions?: string; llmTimeoutMs?: number; hearing?: HearingEngines; tts?: TtsEngine; search?: SearchTools } = {}): Promise<Harness> {
   const llm = await startScriptedLlm();
   const engine = new OpenAiCompatibleLlm({
     baseUrl: llm.url,
@@ -22,7 +23,7 @@ export async function startHarness(options: Partial<ParleyServerOptions> & { ins
     idleTimeoutMs: options.llmTimeoutMs ?? 5_000,
   });
   const profiles =
-    options.profiles ?? new ProfileRegistry([{ name: 'default', llm: engine, instructions: options.instructions ?? 'You are a test assistant.', voice: 'alloy', hearing: options.hearing, tts: options.tts }]);
+    options.profiles ?? new ProfileRegistry([{ name: 'default', llm: engine, instructions: options.instructions ?? 'You are a test assistant.', voice: 'alloy', hearing: options.hearing, tts: options.tts, search: options.search }]);
   const server = await startServer({ logger: silentLogger, ...options, host: '127.0.0.1', port: 0, profiles });
   return {
     server,

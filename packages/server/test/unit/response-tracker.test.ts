@@ -23,6 +23,11 @@ const PLAN: ResponsePlan = {
   buildMessages: () => [{ role: 'user', content: 'Hi' }],
   tools: [],
   tool_choice: 'auto',
+  mcp: [],
+  mcpToolChoice: null,
+  speech: null,
+  searchTools: [],
+  includeSearchResults: false,
 };
 
 function setup(options: { outOfBand?: boolean; inputsReady?: Promise<void> } = {}) {
