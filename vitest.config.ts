@@ -12,6 +12,8 @@ export default defineConfig({
     alias: [
       { find: /^@parley\/protocol$/, replacement: source('./packages/protocol/src/index.ts') },
       { find: /^@parley\/server$/, replacement: source('./packages/server/src/index.ts') },
+      { find: /^@parley\/client$/, replacement: source('./packages/client/src/index.ts') },
+      { find: /^@parley\/agents$/, replacement: source('./packages/agents/src/index.ts') },
     ],
   },
   test: {

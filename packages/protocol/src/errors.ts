@@ -4,6 +4,8 @@
  * error ends the connection — the WebSocket close code. `docs/errors.md` lists every code; a
  * test keeps the two in step.
  */
+import { shortenMessage } from './quote.js';
+
 export type WireErrorType = 'invalid_request_error' | 'server_error';
 
 export interface ErrorDefinition {
@@ -27,12 +29,27 @@ export const ERRORS = define({
     summary: 'HTTP 401 at the upgrade: the API key is missing or not accepted.',
   },
   not_found: { type: 'invalid_request_error', retryable: false, summary: 'HTTP 404: no endpoint at that path.' },
+  origin_not_allowed: {
+    type: 'invalid_request_error',
+    retryable: false,
+    summary: "HTTP 403: a browser request (one with an Origin header) from an origin that is not on the server's allow-list.",
+  },
+  rate_limit_exceeded: {
+    type: 'invalid_request_error',
+    retryable: true,
+    summary: 'HTTP 429 at the upgrade: too many new connections per minute for this key (or address); Retry-After says when to try again.',
+  },
+  session_limit_reached: {
+    type: 'invalid_request_error',
+    retryable: true,
+    summary: 'HTTP 429 at the upgrade: the concurrent sessions of this key, or of the whole server, are at their limit.',
+  },
   // Framing and validation of client events.
   invalid_json: { type: 'invalid_request_error', retryable: false, summary: 'The frame is not valid JSON.' },
   invalid_event: {
     type: 'invalid_request_error',
     retryable: false,
-    summary: 'The frame is not a JSON object with a string `type`, or is a binary frame.',
+    summary: 'The frame is not a JSON object with a string `type`, nests more than 64 levels deep, or is a binary frame.',
   },
   unknown_event_type: {
     type: 'invalid_request_error',
@@ -71,6 +88,34 @@ export const ERRORS = define({
     retryable: false,
     summary: 'input_audio_buffer.commit with less than 100 ms of audio.',
   },
+  input_audio_buffer_full: {
+    type: 'invalid_request_error',
+    retryable: false,
+    summary: 'input_audio_buffer.append past the input buffer limit: the append is refused until the buffer is committed or cleared.',
+  },
+  context_length_exceeded: {
+    type: 'invalid_request_error',
+    retryable: false,
+    summary: 'A response whose context is longer than the model takes, with truncation "disabled".',
+  },
+  server_shutting_down: {
+    type: 'server_error',
+    retryable: true,
+    summary: 'HTTP 503 at the upgrade: the server is draining for shutdown and takes no new sessions.',
+  },
+  // Limits that end the connection.
+  session_expired: {
+    type: 'invalid_request_error',
+    retryable: false,
+    closeCode: 1001,
+    summary: 'The session reached its maximum duration; the WebSocket closes with 1001.',
+  },
+  session_idle: {
+    type: 'invalid_request_error',
+    retryable: false,
+    closeCode: 1001,
+    summary: 'The client sent no event for the idle limit; the WebSocket closes with 1001.',
+  },
   // Responses.
   conversation_already_has_active_response: {
     type: 'invalid_request_error',
@@ -88,7 +133,7 @@ export const ERRORS = define({
     retryable: false,
     summary: 'A valid request for something this server does not offer (say, avatar video).',
   },
-  // Engines (the language model, later speech engines) failing mid-response.
+  // Engines (language model, speech recognition and synthesis) failing mid-response.
   engine_unreachable: {
     type: 'server_error',
     retryable: true,
@@ -100,6 +145,11 @@ export const ERRORS = define({
     type: 'server_error',
     retryable: true,
     summary: 'An engine stream broke off or carried data that could not be parsed.',
+  },
+  engine_crashed: {
+    type: 'server_error',
+    retryable: true,
+    summary: "An engine's worker thread died mid-request; the next request gets a new one.",
   },
   engine_unavailable: {
     type: 'server_error',
@@ -153,7 +203,7 @@ export class ParleyError extends Error {
   }
 
   toWire(eventId: string | null = null): WireErrorDetail {
-    return { type: this.type, code: this.code, message: this.message, param: this.param, event_id: eventId };
+    return { type: this.type, code: this.code, message: shortenMessage(this.message), param: this.param, event_id: eventId };
   }
 }
 

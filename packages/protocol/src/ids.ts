@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-
 /** Prefixes of the ids Parley mints, following OpenAI's conventions. No client validates them. */
 export type IdPrefix = 'event' | 'sess' | 'conv' | 'item' | 'resp' | 'call' | 'ek';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 function randomToken(length: number): string {
-  const bytes = randomBytes(length);
+  // Web Crypto rather than `node:crypto`, so the protocol package also loads in browsers (Parley's SDK).
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(length));
   let out = '';
   for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! % ALPHABET.length];
   return out;

@@ -7,6 +7,8 @@ export * from './dialect.js';
 export * from './ids.js';
 export * from './errors.js';
 export * from './base64.js';
+export * from './session-defaults.js';
+export { MAX_ERROR_MESSAGE_CHARS } from './quote.js';
 export { formatParamPath, schemaErrorToParley } from './validation.js';
 export type * from './model/session.js';
 export type * from './model/items.js';

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ParleyError } from './errors.js';
+import { quoteText } from './quote.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -29,8 +30,7 @@ function describeJson(value: unknown): string {
 }
 
 function quoteValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `'${text !== undefined && text.length > 80 ? `${text.slice(0, 77)}...` : text}'`;
+  return quoteText(typeof value === 'string' ? value : String(JSON.stringify(value)));
 }
 
 function expectedName(expected: string): string {

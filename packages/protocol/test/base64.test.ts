@@ -32,6 +32,10 @@ describe('decodeBase64', () => {
     ['a lone character padded', 'Q==='],
     ['a truncated block', 'QUJDR'],
     ['only padding', '===='],
+    ['padding after a whole block', 'QUJD='],
+    ['padding after a whole block, doubled', 'QUJD=='],
+    ['one pad where two are due', 'QQ='],
+    ['a lone pad', '='],
     ['text that is not base64 at all', 'hello, world'],
   ])('refuses %s', (_what, text) => {
     expect(decodeBase64(text)).toBeUndefined();

@@ -72,6 +72,15 @@ describe('ParleyError', () => {
     expect(JSON.stringify(wire)).toContain('"param":null');
   });
 
+  it('shortens a message that echoes huge client text to 1000 characters, keeping its start and its end', () => {
+    const id = 'x'.repeat(200_000);
+    const wire = new ParleyError('item_not_found', `No item '${id}'. Use an id from conversation.item.added.`).toWire();
+    expect(wire.message).toHaveLength(1000);
+    expect(wire.message.startsWith("No item 'xxx")).toBe(true);
+    expect(wire.message.endsWith("xxx'. Use an id from conversation.item.added.")).toBe(true);
+    expect(wire.message).toContain(' ... ');
+  });
+
   it('is an Error, recognised by isParleyError, and keeps its cause', () => {
     const cause = new Error('ECONNREFUSED');
     const err = new ParleyError('engine_unreachable', 'down', { cause });

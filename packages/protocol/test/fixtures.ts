@@ -1,35 +1,9 @@
 /** Canonical objects and one sample of every canonical server event, for the codec tests. */
-import type { Item, MessageItem, ResponseObject, ServerEvent, ServerEventPayloads, ServerEventType, SessionObject } from '@parley/protocol';
+import { defaultSession, type Item, type MessageItem, type ResponseObject, type ServerEvent, type ServerEventPayloads, type ServerEventType, type SessionObject } from '@parley/protocol';
 
 export function sampleSession(overrides: Partial<SessionObject> = {}): SessionObject {
-  return {
-    id: 'sess_test',
-    object: 'realtime.session',
-    expires_at: 1_900_000_000,
-    type: 'realtime',
-    model: 'gpt-realtime',
-    instructions: 'Be brief.',
-    output_modalities: ['audio'],
-    audio: {
-      input: {
-        format: { type: 'audio/pcm', rate: 24000 },
-        noise_reduction: null,
-        transcription: null,
-        turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, create_response: true, interrupt_response: true },
-        echo_cancellation: null,
-      },
-      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
-    },
-    include: null,
-    max_output_tokens: 'inf',
-    tools: [],
-    tool_choice: 'auto',
-    tracing: null,
-    truncation: 'auto',
-    prompt: null,
-    temperature: 0.8,
-    ...overrides,
-  };
+  const session = defaultSession('sess_test', { model: 'gpt-realtime', instructions: 'Be brief.', voice: 'alloy', maxDurationMs: 0 }, 1_900_000_000_000);
+  return { ...session, ...overrides };
 }
 
 export function assistantMessage(id = 'item_a'): MessageItem {

@@ -201,6 +201,11 @@ describe('frames that are not events', () => {
     expect(e.message).toMatch(/^Invalid value: 'response\.make'\. Supported client events on this ga connection are: .*response\.create/);
   });
 
+  it('quotes only the start of a huge unknown type, and still lists the types this connection accepts', () => {
+    const e = refuse('ga', { type: `response.${'z'.repeat(100_000)}` });
+    expect(e.message).toMatch(/^Invalid value: 'response\.z{68}\.\.\.'\. Supported client events on this ga connection are: .*response\.create/);
+  });
+
   it('does not treat inherited object keys as event types', () => {
     for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(refuse('ga', { type }).code).toBe('unknown_event_type');
@@ -211,6 +216,24 @@ describe('frames that are not events', () => {
     const e = refuse('ga', { type: 'response.cancel', event_id: 12 });
     expect(e.event_id).toBeNull();
     expect(e).toMatchObject({ code: 'invalid_type', param: 'event_id' });
+  });
+
+  it('refuses an event nested more than 64 levels deep, however deep, with its event_id', () => {
+    const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    for (const [field, depth] of [['instructions', 100], ['tracing', 100_000]] as const) {
+      const frame = `{"type":"session.update","event_id":"evt_deep","session":{"${field}":${nested(depth)}}}`;
+      expect(refuse('ga', frame)).toMatchObject({
+        code: 'invalid_event',
+        event_id: 'evt_deep',
+        message: 'The event nests arrays and objects more than 64 levels deep.',
+      });
+    }
+  });
+
+  it('accepts a function tool whose parameters nest deeply but within the limit', () => {
+    const parameters = JSON.parse(`${'{"type":"object","properties":{"a":'.repeat(25)}{"type":"string"}${'}}'.repeat(25)}`);
+    const result = createCodec('ga').decode(JSON.stringify({ type: 'session.update', session: { tools: [{ type: 'function', name: 'deep', parameters }] } }));
+    expect(result.ok).toBe(true);
   });
 });
 

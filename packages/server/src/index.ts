@@ -1,8 +1,12 @@
 /** @parley/server — the Parley realtime voice-agent server, as a library. */
 export { startServer, type ParleyServer, type ParleyServerOptions } from './server.js';
+export { ClientSecrets, keyOwner, looksLikeClientSecret, MIN_SERVER_SECRET_LENGTH, type ClientSecretClaims, type CarriedSession, type VerifyResult } from './transport/client-secrets.js';
+export { Admission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './transport/admission.js';
+export { OriginPolicy, normalizeOriginPattern } from './transport/origins.js';
 export { startFromConfig } from './app.js';
 export { loadConfig, readConfigFile, ConfigError, DEFAULT_PROFILE_NAME, type ParleyConfig, type ResolvedProfile } from './config/load.js';
 export { buildEngines } from './config/build.js';
+export type { WarmupReporter, WarmupTask } from './config/warmup.js';
 export type * from './config/schema.js';
 export { FallbackLlm } from './engines/llm/fallback.js';
 export { loadSettings, SETTINGS, SettingsError, type ServerSettings } from './settings.js';
@@ -10,6 +14,9 @@ export { ProfileRegistry, type ModelProfile } from './profiles.js';
 export { Session, type SessionOptions } from './session/session.js';
 export { DEFAULT_MCP_CALL_TIMEOUT_MS, DEFAULT_MCP_CONNECT_TIMEOUT_MS, type McpSettings } from './tools/mcp-registry.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
+export { ServerMetrics, type ServerMetricsOptions } from './metrics/server-metrics.js';
+export type { SessionMetrics, SessionLabels } from './metrics/session-metrics.js';
+export { Readiness, type NotReady } from './http/readiness.js';
 export type * from './engines/llm/index.js';
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from './engines/llm/openai-compatible.js';
 export { LlamaCppLlm, llamaThreads, type LlamaCppOptions, type LlamaCppGpu } from './engines/llm/llama-cpp.js';

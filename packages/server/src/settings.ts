@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { LogLevel } from './logger.js';
+import { MIN_SERVER_SECRET_LENGTH } from './transport/client-secrets.js';
+import { normalizeOriginPattern } from './transport/origins.js';
 
 export interface ServerSettings {
   host: string;
@@ -15,6 +17,16 @@ export interface ServerSettings {
   llmTimeoutMs: number;
   llmModelPath: string | null;
   apiKeys: string[] | null;
+  /** Signs client secrets; the first signs, every one verifies. */
+  secret: string[] | null;
+  /** Browser origins allowed; null: every origin. */
+  allowedOrigins: string[] | null;
+  /** Concurrent sessions on this server (0: no limit). */
+  maxSessions: number;
+  /** Concurrent sessions per API key (0: no limit). */
+  maxSessionsPerKey: number;
+  /** New connections per minute per API key (0: no limit). */
+  connectionsPerMinute: number;
   instructions: string;
   tlsCert: string | null;
   tlsKey: string | null;
@@ -30,6 +42,8 @@ export interface ServerSettings {
   logFormat: 'json' | 'pretty' | null;
   /** The config file, if any. */
   config: string | null;
+  /** How long SIGTERM waits for running responses before closing their sessions. */
+  shutdownGraceMs: number;
 }
 
 export class SettingsError extends Error {
@@ -86,6 +100,29 @@ const keyList: Parse<string[] | null> = (raw) => {
   return keys.length > 0 ? keys : null;
 };
 
+/** Server secrets, comma-separated: each long enough not to be guessed. */
+export const secretList: Parse<string[] | null> = (raw, source) => {
+  const secrets = keyList(raw, source);
+  for (const secret of secrets ?? []) {
+    if (secret.length < MIN_SERVER_SECRET_LENGTH) {
+      throw new SettingsError(
+        `${source}: each secret must be at least ${MIN_SERVER_SECRET_LENGTH} characters long (one is ${secret.length}); make one with: openssl rand -base64 32`,
+      );
+    }
+  }
+  return secrets;
+};
+
+/** Origins, comma-separated, each checked and written in its normal form. */
+export const originList: Parse<string[] | null> = (raw, source) => {
+  const entries = keyList(raw, source);
+  try {
+    return entries ? entries.map(normalizeOriginPattern) : null;
+  } catch (err) {
+    throw new SettingsError(`${source}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+};
+
 export const DEFAULT_INSTRUCTIONS =
   'You are a helpful voice assistant. Answer in short, natural spoken sentences, without markdown or lists.';
 
@@ -136,6 +173,48 @@ export const SETTINGS = [
     default: null,
     description: 'Comma-separated API keys accepted from clients. Unset: every key is accepted (start-up says so).',
     parse: keyList,
+  }),
+  spec({
+    key: 'secret',
+    env: 'PARLEY_SECRET',
+    flag: 'secret',
+    default: null,
+    description:
+      'Secret (32+ characters) that signs and encrypts client secrets (ek_ keys); the same on every instance. Comma-separated: the first signs, all verify (rotation). Unset: a random one, so keys die with the process (start-up says so). Prefer the variable or the config file to the flag.',
+    parse: secretList,
+  }),
+  spec({
+    key: 'allowedOrigins',
+    env: 'PARLEY_ALLOWED_ORIGINS',
+    flag: 'allowed-origins',
+    default: null,
+    description:
+      'Comma-separated browser origins (https://app.example.com, https://*.example.com, null, *) allowed to connect and mint client secrets; others get 403. Pages this server serves are always allowed. Unset: every origin.',
+    parse: originList,
+  }),
+  spec({
+    key: 'maxSessions',
+    env: 'PARLEY_MAX_SESSIONS',
+    flag: 'max-sessions',
+    default: 1000,
+    description: 'Concurrent sessions on this server; more get 429 (0: no limit).',
+    parse: integer(0, 10_000_000),
+  }),
+  spec({
+    key: 'maxSessionsPerKey',
+    env: 'PARLEY_MAX_SESSIONS_PER_KEY',
+    flag: 'max-sessions-per-key',
+    default: 100,
+    description: 'Concurrent sessions per API key, counting those of the client secrets it minted (per client address without a key); more get 429 (0: no limit).',
+    parse: integer(0, 10_000_000),
+  }),
+  spec({
+    key: 'connectionsPerMinute',
+    env: 'PARLEY_CONNECTIONS_PER_MINUTE',
+    flag: 'connections-per-minute',
+    default: 600,
+    description: 'New connections per minute per API key (per client address without a key), as a token bucket allowing a burst of that many; more get 429 with Retry-After (0: no limit).',
+    parse: integer(0, 10_000_000),
   }),
   spec({
     key: 'instructions',
@@ -212,6 +291,15 @@ export const SETTINGS = [
     parse: oneOf(['json', 'pretty'] as const),
   }),
   spec({
+    key: 'shutdownGraceMs',
+    env: 'PARLEY_SHUTDOWN_GRACE_MS',
+    flag: 'shutdown-grace-ms',
+    default: 25_000,
+    description:
+      'On SIGTERM (or Ctrl-C), how long to let running responses finish before closing their sessions with 1001, in ms. New sessions are refused (503) meanwhile; a second signal stops at once. The default fits a 30 s orchestrator grace period.',
+    parse: integer(0, 3_600_000),
+  }),
+  spec({
     key: 'config',
     env: 'PARLEY_CONFIG',
     flag: 'config',
@@ -241,7 +329,9 @@ export function explicitSettings(argv: readonly string[], env: NodeJS.ProcessEnv
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new SettingsError(err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(message)?.[1] : undefined;
+    throw new SettingsError(unknown ? `Unknown option '${unknown}'. Run "parley serve --help" for the options.` : message);
   }
   const out: Record<string, unknown> = {};
   for (const s of SETTINGS) {

@@ -7,10 +7,12 @@ import type { z } from 'zod';
 import { decodeBase64 } from '../base64.js';
 import type { Dialect } from '../dialect.js';
 import { ParleyError } from '../errors.js';
+import { quoteText } from '../quote.js';
 import type { ClientEvent } from '../model/client-events.js';
 import { betaClientEvents, clientEventSchemas, gaClientEvents, voiceLiveClientEvents } from '../schemas/client-events.js';
 import { schemaErrorToParley } from '../validation.js';
 import { itemInputToCanonical } from './items-codec.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import {
   betaResponseParamsToCanonical,
   gaResponseParamsToCanonical,
@@ -97,6 +99,10 @@ export function createClientDecoder(dialect: Dialect): (text: string) => DecodeR
     }
     const record = raw as Record<string, unknown>;
     const eventId = typeof record.event_id === 'string' ? record.event_id : null;
+    if (nestsDeeperThan(record, MAX_JSON_DEPTH)) {
+      const message = `The event nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`;
+      return { ok: false, event_id: eventId, error: new ParleyError('invalid_event', message) };
+    }
     const type = record.type;
     if (typeof type !== 'string') {
       const message = type === undefined ? "The 'type' field is missing." : "The 'type' field must be a string.";
@@ -109,7 +115,7 @@ export function createClientDecoder(dialect: Dialect): (text: string) => DecodeR
         event_id: eventId,
         error: new ParleyError(
           'unknown_event_type',
-          `Invalid value: '${type}'. Supported client events on this ${dialect} connection are: ${Object.keys(schemas).join(', ')}.`,
+          `Invalid value: ${quoteText(type)}. Supported client events on this ${dialect} connection are: ${Object.keys(schemas).join(', ')}.`,
           { param: 'type' },
         ),
       };

@@ -41,14 +41,38 @@ export function responseInputToCanonical(items: readonly WireResponseInputItem[]
   return items.map((item, i) => (item.type === 'item_reference' ? item : itemInputToCanonical(item, `${param}[${i}]`)));
 }
 
-function partToBetaStyle(part: ContentPart): unknown {
+function partToBetaStyle(part: ContentPart | ContentPartInput): unknown {
   if (part.type === 'output_text') return { ...part, type: 'text' };
   if (part.type === 'output_audio') return { ...part, type: 'audio' };
   return part;
 }
 
-/** The item as the dialect spells it. GA items are already canonical and pass through untouched. */
-export function itemToWire(item: Item, dialect: Dialect): unknown {
+/**
+ * The item as the dialect spells it: a server's item, or a client's (the inverse of
+ * `itemInputToCanonical`). GA items are already canonical and pass through untouched.
+ */
+export function itemToWire(item: Item | ItemInput, dialect: Dialect): unknown {
   if (dialect === 'ga' || item.type !== 'message' || item.role !== 'assistant') return item;
-  return { ...item, content: item.content.map(partToBetaStyle) };
+  const content: (ContentPart | ContentPartInput)[] = item.content;
+  return { ...item, content: content.map(partToBetaStyle) };
+}
+
+export function responseInputToWire(items: readonly ResponseInputItem[], dialect: Dialect): unknown[] {
+  return items.map((item) => (item.type === 'item_reference' ? item : itemToWire(item, dialect)));
+}
+
+function partFromBetaStyle(part: { type: string }): ContentPart {
+  if (part.type === 'text') return { ...part, type: 'output_text' } as ContentPart;
+  if (part.type === 'audio') return { ...part, type: 'output_audio' } as ContentPart;
+  return part as ContentPart;
+}
+
+/**
+ * A server's item in canonical form (the inverse of `itemToWire`), for clients. Not validated:
+ * anything but assistant content passes as sent.
+ */
+export function itemFromWire(item: unknown, dialect: Dialect): Item {
+  const wire = item as Item;
+  if (dialect === 'ga' || wire.type !== 'message' || wire.role !== 'assistant' || !Array.isArray(wire.content)) return wire;
+  return { ...wire, content: wire.content.map(partFromBetaStyle) };
 }

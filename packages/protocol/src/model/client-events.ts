@@ -37,3 +37,15 @@ export type ClientEvent =
 export type ClientEventType = ClientEvent['type'];
 
 export type ClientEventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T }>;
+
+/**
+ * A canonical client event as a client sends it: audio as base64 text (clients encode it once,
+ * in browsers without `Buffer`), and `response.create`'s parameters optional.
+ */
+export type OutgoingClientEvent = ClientEvent extends infer E
+  ? E extends { type: 'response.create' }
+    ? Omit<E, 'response'> & { response?: ResponseParams }
+    : E extends { audio: Buffer }
+      ? Omit<E, 'audio'> & { audio: string }
+      : E
+  : never;

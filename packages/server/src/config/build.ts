@@ -30,6 +30,8 @@ import { Session } from '../session/session.js';
 import { ProfileRegistry, type ModelProfile } from '../profiles.js';
 import type { ParleyConfig, ResolvedProfile } from './load.js';
 import type { LlmEngineSpec, SttEngineSpec, TtsEngineSpec, VadEngineSpec } from './schema.js';
+import { llmLabel, sttLabel, ttsLabel, vadLabel } from './engine-labels.js';
+import { silentWarmup, type WarmupReporter, type WarmupTask } from './warmup.js';
 import { DocumentIndex } from '../tools/search/document-index.js';
 import { SearchTools } from '../tools/search/search-tools.js';
 import { SearxngProvider } from '../tools/search/searxng.js';
@@ -44,15 +46,41 @@ interface Closable {
   close?(): Promise<void> | void;
 }
 
+type EngineSpecs = { vad: VadEngineSpec; stt: SttEngineSpec; tts: TtsEngineSpec; llm: LlmEngineSpec };
+
+const ENGINE_NAMES: { [K in keyof EngineSpecs]: (spec: EngineSpecs[K]) => string } = {
+  vad: (spec) => `voice activity detection ${vadLabel(spec)}`,
+  stt: (spec) => `speech recognition ${sttLabel(spec)}`,
+  tts: (spec) => `speech synthesis ${ttsLabel(spec)}`,
+  llm: (spec) => `language model ${llmLabel(spec)}`,
+};
+
 class EngineCache {
   readonly #made = new Map<string, Promise<unknown>>();
+  readonly #warmup: WarmupReporter;
   readonly all: Promise<unknown>[] = [];
 
-  get<T>(kind: string, spec: object, make: () => Promise<T>): Promise<T> {
+  constructor(warmup: WarmupReporter) {
+    this.#warmup = warmup;
+  }
+
+  /** The engine for `spec`, made once; its loading is reported, unless it is `none`. */
+  get<K extends keyof EngineSpecs, T>(kind: K, spec: EngineSpecs[K], make: (task: WarmupTask) => Promise<T>): Promise<T> {
     const key = `${kind}:${JSON.stringify(spec)}`;
     let engine = this.#made.get(key) as Promise<T> | undefined;
     if (!engine) {
-      engine = make();
+      const task = spec.engine === 'none' ? silentWarmup.start('') : this.#warmup.start((ENGINE_NAMES[kind] as (s: EngineSpecs[K]) => string)(spec));
+      engine = make(task).then(
+        (made) => {
+          if (made === null || made instanceof UnavailableLlm) task.unavailable();
+          else task.ready();
+          return made;
+        },
+        (error: unknown) => {
+          task.unavailable();
+          throw error;
+        },
+      );
       this.#made.set(key, engine);
       this.all.push(engine);
     }
@@ -93,7 +121,7 @@ const LLM_ALTERNATIVES =
  * and how to fix it, and the profile gets an engine that tells the user, in words and an
  * `error` event.
  */
-async function makeLlm(spec: LlmEngineSpec, logger: Logger): Promise<LlmEngine> {
+async function makeLlm(spec: LlmEngineSpec, logger: Logger, progressStream?: WarmupTask['progressStream']): Promise<LlmEngine> {
   switch (spec.engine) {
     case 'openai-compatible':
       return new OpenAiCompatibleLlm({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, connectTimeoutMs: spec.timeout_ms, idleTimeoutMs: spec.timeout_ms });
@@ -106,7 +134,7 @@ async function makeLlm(spec: LlmEngineSpec, logger: Logger): Promise<LlmEngine> 
         let modelPath = spec.model_path;
         if (spec.download) {
           const { url, sha256 } = spec.download;
-          const bar = createProgressBar({ label: basename(spec.model_path), log: (line) => logger.info(line) });
+          const bar = createProgressBar({ label: basename(spec.model_path), log: (line) => logger.info(line), ...(progressStream ? { stream: progressStream } : {}) });
           const onStatus = (s: EnsureModelStatus) => {
             switch (s.type) {
               case 'mismatch':
@@ -202,7 +230,15 @@ async function makeTts(spec: TtsEngineSpec, voice: string): Promise<TtsEngine | 
       tts = new FliteTts({ voiceMap: spec.voice_map as Record<string, FliteVoice> | undefined });
       break;
     case 'openai-speech':
-      tts = new OpenAiSpeechTts({ baseUrl: spec.url, model: spec.model, apiKey: spec.api_key, voices: spec.voices, sampleRate: spec.sample_rate });
+      tts = new OpenAiSpeechTts({
+        baseUrl: spec.url,
+        model: spec.model,
+        apiKey: spec.api_key,
+        voices: spec.voices,
+        sampleRate: spec.sample_rate,
+        connectTimeoutMs: spec.timeout_ms,
+        idleTimeoutMs: spec.timeout_ms,
+      });
       break;
   }
   await tts.warmup?.();
@@ -213,12 +249,18 @@ async function makeTts(spec: TtsEngineSpec, voice: string): Promise<TtsEngine | 
   return tts;
 }
 
-export async function buildEngines(config: ParleyConfig, logger: Logger): Promise<BuiltEngines> {
-  const cache = new EngineCache();
+/** `warmup` hears of each engine as it loads, and of each profile's rehearsed first answer. */
+export async function buildEngines(config: ParleyConfig, logger: Logger, warmup: WarmupReporter = silentWarmup): Promise<BuiltEngines> {
+  const cache = new EngineCache(warmup);
   const profiles: ModelProfile[] = [];
   for (const p of config.profiles) profiles.push(await buildProfile(p, cache, logger));
   const registry = new ProfileRegistry(profiles, config.defaultProfile);
-  for (const profile of profiles) await rehearse(profile, logger);
+  for (const profile of profiles) {
+    if (!profile.tts) continue;
+    const task = warmup.start(`profile '${profile.name}': a first spoken answer`);
+    await rehearse(profile, logger);
+    task.ready();
+  }
   return {
     registry,
     close: async () => {
@@ -259,7 +301,7 @@ async function buildProfile(p: ResolvedProfile, cache: EngineCache, logger: Logg
     cache.get('stt', p.stt, () => attempt(logger, `Speech recognition (${p.stt.engine})`, INSTALL_HINT.stt, () => makeStt(p.stt))),
     cache.get('tts', p.tts, () => attempt(logger, `Speech synthesis (${p.tts.engine})`, INSTALL_HINT.tts, () => makeTts(p.tts, p.voice))),
   ]);
-  const llms = await Promise.all(p.llm.map((spec) => cache.get('llm', spec, () => makeLlm(spec, logger))));
+  const llms = await Promise.all(p.llm.map((spec) => cache.get('llm', spec, (task) => makeLlm(spec, logger, task.progressStream))));
   const llm = llms.length === 1 ? llms[0]! : new FallbackLlm(llms);
   if (tts) {
     try {

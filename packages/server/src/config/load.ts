@@ -13,11 +13,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultModel, DEFAULT_MODEL_URL_ENV } from '../models/default-model.js';
 import { defaultSettings, explicitSettings, SettingsError, type ServerSettings } from '../settings.js';
+import { normalizeOriginPattern } from '../transport/origins.js';
 import {
   configFile,
   type ConfigFile,
   type FileSearchSpec,
   type LlmEngineSpec,
+  type LimitsSpec,
   type McpSpec,
   type ProfileSpec,
   type SttEngineSpec,
@@ -48,6 +50,8 @@ export interface ParleyConfig {
   defaultProfile: string;
   /** MCP timeouts and allowed server URLs. */
   mcp: McpSpec;
+  /** Per-session limits (docs/limits.md). */
+  limits: LimitsSpec;
   /** The config file read, if any. */
   file: string | null;
 }
@@ -102,7 +106,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd 
   }
   // Engine flags and variables are about the default profile; the others start from the defaults.
   const profiles = names.map((name) => (name === defaultProfile ? resolveProfile(name, specs[name]!, settings, explicit, env) : resolveProfile(name, specs[name]!, base, {}, env)));
-  return { settings, profiles, defaultProfile, mcp: file.mcp ?? {}, file: path };
+  return { settings, profiles, defaultProfile, mcp: file.mcp ?? {}, limits: file.limits ?? {}, file: path };
 }
 
 function fromFile(file: ConfigFile): Partial<ServerSettings> {
@@ -111,10 +115,16 @@ function fromFile(file: ConfigFile): Partial<ServerSettings> {
   if (s.host !== undefined) out.host = s.host;
   if (s.port !== undefined) out.port = s.port;
   if (s.api_keys !== undefined) out.apiKeys = s.api_keys.length > 0 ? s.api_keys : null;
+  if (s.secret !== undefined) out.secret = typeof s.secret === 'string' ? [s.secret] : s.secret;
+  if (s.allowed_origins !== undefined) out.allowedOrigins = s.allowed_origins.length > 0 ? s.allowed_origins.map(normalizeOriginPattern) : null;
+  if (s.max_sessions !== undefined) out.maxSessions = s.max_sessions;
+  if (s.max_sessions_per_key !== undefined) out.maxSessionsPerKey = s.max_sessions_per_key;
+  if (s.connections_per_minute !== undefined) out.connectionsPerMinute = s.connections_per_minute;
   if (s.tls_cert !== undefined) out.tlsCert = s.tls_cert;
   if (s.tls_key !== undefined) out.tlsKey = s.tls_key;
   if (s.log_level !== undefined) out.logLevel = s.log_level;
   if (s.log_format !== undefined) out.logFormat = s.log_format;
+  if (s.shutdown_grace_ms !== undefined) out.shutdownGraceMs = s.shutdown_grace_ms;
   return out;
 }
 

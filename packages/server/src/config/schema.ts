@@ -4,6 +4,8 @@
  * so a typo is caught at start-up rather than silently ignored.
  */
 import { z } from 'zod';
+import { MIN_SERVER_SECRET_LENGTH } from '../transport/client-secrets.js';
+import { normalizeOriginPattern } from '../transport/origins.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' });
 const ms = z.number().int().min(1).max(3_600_000);
@@ -48,6 +50,7 @@ export const ttsEngineSpec = z.discriminatedUnion('engine', [
     api_key: z.string().optional(),
     voices: z.array(z.string()).optional(),
     sample_rate: z.number().int().optional(),
+    timeout_ms: ms.optional(),
   }),
   z.strictObject({ engine: z.literal('none') }),
 ]);
@@ -94,6 +97,34 @@ export const mcpSpec = z.strictObject({
   allowed_urls: z.array(httpUrl).optional(),
 });
 
+const serverSecret = z.string().min(MIN_SERVER_SECRET_LENGTH, {
+  error: `must be at least ${MIN_SERVER_SECRET_LENGTH} characters long; make one with: openssl rand -base64 32`,
+});
+const originPattern = z.string().superRefine((value, ctx) => {
+  try {
+    normalizeOriginPattern(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+  }
+});
+/** A count limit: 0 is no limit. */
+const limit = z.number().int().min(0).max(10_000_000);
+
+/** What each session may hold and how long it may last (docs/limits.md). */
+export const limitsSpec = z.strictObject({
+  max_session_ms: z.number().int().min(1_000).max(24 * 3_600_000).optional(),
+  idle_ms: z.number().int().min(1_000).max(24 * 3_600_000).optional(),
+  max_input_buffer_ms: z.number().int().min(1_000).max(3_600_000).optional(),
+  max_conversation_items: z.number().int().min(1).max(1_000_000).optional(),
+  max_context_tokens: z.number().int().min(256).max(10_000_000).optional(),
+  /** The largest WebSocket frame a client may send; larger ones close the socket with 1009. */
+  max_frame_bytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).optional(),
+  /** Outbound buffer above which best-effort events are dropped. */
+  outbound_soft_bytes: z.number().int().min(64 * 1024).optional(),
+  /** Outbound buffer above which the session is closed with 1008. */
+  outbound_hard_bytes: z.number().int().min(64 * 1024).optional(),
+});
+
 export const configFile = z.strictObject({
   $schema: z.string().optional(),
   server: z
@@ -101,13 +132,23 @@ export const configFile = z.strictObject({
       host: z.string().min(1).optional(),
       port: z.number().int().min(0).max(65535).optional(),
       api_keys: z.array(z.string().min(1)).optional(),
+      /** Signs client secrets; a list: the first signs, all verify (rotation). */
+      secret: z.union([serverSecret, z.array(serverSecret).min(1)]).optional(),
+      /** Browser origins allowed to connect and mint client secrets. */
+      allowed_origins: z.array(originPattern).optional(),
+      max_sessions: limit.optional(),
+      max_sessions_per_key: limit.optional(),
+      connections_per_minute: limit.optional(),
       tls_cert: z.string().optional(),
       tls_key: z.string().optional(),
       log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
       log_format: z.enum(['json', 'pretty']).optional(),
+      /** PARLEY_SHUTDOWN_GRACE_MS. */
+      shutdown_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
     })
     .optional(),
   mcp: mcpSpec.optional(),
+  limits: limitsSpec.optional(),
   /** The profile for a `?model=` that names none; the first profile when not given. */
   default_profile: z.string().optional(),
   profiles: z.record(z.string().regex(/^[\w.:-]{1,64}$/, 'profile names are 1–64 letters, digits, _ . : or -'), profileSpec).optional(),
@@ -121,4 +162,5 @@ export type ProfileSpec = z.infer<typeof profileSpec>;
 export type FileSearchSpec = z.infer<typeof fileSearchSpec>;
 export type WebSearchSpec = z.infer<typeof webSearchSpec>;
 export type McpSpec = z.infer<typeof mcpSpec>;
+export type LimitsSpec = z.infer<typeof limitsSpec>;
 export type ConfigFile = z.infer<typeof configFile>;

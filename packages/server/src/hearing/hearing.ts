@@ -61,7 +61,7 @@ export interface HearingSink {
   speechStopped(event: SpeechStopped): void;
   /** A detected sound turned out to be only filler words: it is not a turn. */
   speechDiscarded(event: { audio_start_ms: number; audio_end_ms: number }): void;
-  /** The pipeline could not process audio (an engine failed); the session reports it. */
+  /** The pipeline could not process audio (an engine failed); the session reports it. Once per spell of failures. */
   failed(error: unknown): void;
 }
 
@@ -106,6 +106,8 @@ export class Hearing {
   /** 16 kHz samples scored by the VAD so far: the audio clock at the next frame. */
   #framed = 0;
   #closed = false;
+  /** The last task failed: an engine that keeps failing is reported once, not on every append. */
+  #failing = false;
 
   constructor(engines: HearingEngines, config: HearingConfig, sink: HearingSink, logger: Logger) {
     this.#engines = engines;
@@ -184,10 +186,16 @@ export class Hearing {
   }
 
   #enqueue(task: () => Promise<void>): void {
-    this.#chain = this.#chain.then(task).catch((error: unknown) => {
-      if (this.#closed) return;
-      this.#sink.failed(error);
-    });
+    this.#chain = this.#chain.then(task).then(
+      () => {
+        this.#failing = false;
+      },
+      (error: unknown) => {
+        if (this.#closed || this.#failing) return;
+        this.#failing = true;
+        this.#sink.failed(error);
+      },
+    );
   }
 
   #applyTurnDetection(): void {

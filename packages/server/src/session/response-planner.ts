@@ -11,6 +11,7 @@ import { buildChatMessages } from './llm-context.js';
 import type { ResponsePlan } from './response-run.js';
 import { checkTools } from './session-config.js';
 import type { SearchTools } from '../tools/search/search-tools.js';
+import { fitContext } from './context-window.js';
 
 function llmTools(tools: readonly Tool[]): LlmTool[] {
   return tools.flatMap((tool) => (tool.type === 'function' ? [{ name: tool.name, description: tool.description, parameters: tool.parameters }] : []));
@@ -67,9 +68,16 @@ export interface PlanInput {
   tts?: TtsEngine | null;
   /** The profile's search tools, if it has any. */
   search?: SearchTools | null;
+  /** The model's context window in tokens; the messages are fitted into it, less room for the answer. */
+  contextTokens: number;
 }
 
-export function planResponse({ params, session, temperatureSet, conversation, llm, tts, search }: PlanInput): ResponsePlan {
+/** Tokens kept free for the answer: its limit, at most a quarter of the window. */
+function answerReserve(maxOutput: number | 'inf', contextTokens: number): number {
+  return Math.min(maxOutput === 'inf' ? 1024 : maxOutput, Math.floor(contextTokens / 4));
+}
+
+export function planResponse({ params, session, temperatureSet, conversation, llm, tts, search, contextTokens }: PlanInput): ResponsePlan {
   const tools = params.tools ?? session.tools;
   const toolChoice = params.tool_choice ?? session.tool_choice;
   checkTools(tools, toolChoice, 'response');
@@ -88,7 +96,12 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
     temperature: params.temperature ?? session.temperature,
     temperatureSet: temperatureSet || params.temperature !== undefined,
     metadata: params.metadata ?? null,
-    buildMessages: (extra = []) => buildChatMessages([...items, ...extra], { instructions, images: llm.capabilities.images }),
+    buildMessages: (extra = []) =>
+      fitContext(
+        buildChatMessages([...items, ...extra], { instructions, images: llm.capabilities.images }),
+        session.truncation,
+        contextTokens - answerReserve(params.max_output_tokens ?? session.max_output_tokens, contextTokens),
+      ).messages,
     tools: llm.capabilities.tools ? llmTools(tools) : [],
     searchTools: llm.capabilities.tools && search ? search.llmTools(new Set(llmTools(tools).map((tool) => tool.name))) : [],
     includeSearchResults: session.include?.includes('file_search_call.results') ?? false,

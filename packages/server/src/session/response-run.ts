@@ -45,6 +45,8 @@ import { CitationFilter } from './citations.js';
 import { SearchCallOutput } from './search-output.js';
 import type { SearchKind, SearchTools } from '../tools/search/search-tools.js';
 import type { SourceList } from '../tools/search/sources.js';
+import { ResponseTimer } from '../metrics/response-timer.js';
+import { FixedTextLlm } from '../engines/llm/fixed-text.js';
 
 /** How many times one response may call MCP tools and ask the LLM again before it stops. */
 export const MAX_MCP_ROUNDS = 8;
@@ -114,6 +116,8 @@ export interface ResponseRunDeps {
   /** The profile's search tools; without them, no search runs and the LLM's words are not filtered for citations. */
   search?: ResponseSearch;
   logger: Logger;
+  /** Takes the response's latencies; one without metrics when absent. */
+  timer?: ResponseTimer;
 }
 
 /** What one LLM call of a response left to do once its stream ended. */
@@ -150,6 +154,7 @@ export class ResponseRun {
   readonly #plan: ResponsePlan;
   readonly #response: ResponseObject;
   readonly #abort = new AbortController();
+  readonly #timer: ResponseTimer;
   readonly #outputs: Output[] = [];
   /** This response's items so far, in order, for the LLM: its outputs, and searches that ran unseen. */
   readonly #context: Item[] = [];
@@ -167,6 +172,7 @@ export class ResponseRun {
   constructor(deps: ResponseRunDeps, plan: ResponsePlan) {
     this.#deps = deps;
     this.#plan = plan;
+    this.#timer = deps.timer ?? new ResponseTimer(null);
     this.#response = {
       id: this.id,
       object: 'realtime.response',
@@ -274,15 +280,20 @@ export class ResponseRun {
       this.#closeOutputs(status === 'completed' ? 'completed' : 'incomplete');
       this.#end(status, details);
     } catch (err) {
-      if (this.#ended) return; // cancelled: the engine's abort error is expected
-      const error = isParleyError(err)
-        ? err
-        : new ParleyError('internal_error', `The response failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-      this.#deps.logger.warn('response failed', { response_id: this.id, llm: this.#deps.llm.label, code: error.code, message: error.message });
-      this.#closeOutputs('incomplete');
-      this.#deps.emit({ type: 'error', error: error.toWire(null) });
-      this.#end('failed', { type: 'failed', error: { type: error.type, code: error.code, message: error.message } });
+      this.#fail(err); // after a cancel, the engine's abort error is expected and ignored
     }
+  }
+
+  /** Ends the response `failed`: what was said stays, an `error` event, then `response.done`. */
+  #fail(err: unknown): void {
+    if (this.#ended) return;
+    const error = isParleyError(err)
+      ? err
+      : new ParleyError('internal_error', `The response failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    this.#deps.logger.warn('response failed', { response_id: this.id, llm: this.#deps.llm.label, code: error.code, message: error.message });
+    this.#closeOutputs('incomplete');
+    this.#deps.emit({ type: 'error', error: error.toWire(null) });
+    this.#end('failed', { type: 'failed', error: { type: error.type, code: error.code, message: error.message } });
   }
 
   /** `tool_choice`, with an MCP choice resolved to the tool's LLM name (or "call some tool" when it names no tool). */
@@ -318,6 +329,8 @@ export class ResponseRun {
     let finish: LlmFinishReason | undefined;
     const messages = plan.buildMessages(this.#context);
     this.#inputChars += chatChars(messages);
+    // A fixed text (pre-generated message) is no request to a model: it has no time to first token.
+    if (!(this.#deps.llm instanceof FixedTextLlm)) this.#timer.llmAsked();
     const events = this.#deps.llm.stream({
       messages,
       tools: [...plan.tools, ...plan.searchTools, ...toolset.llmTools],
@@ -339,6 +352,7 @@ export class ResponseRun {
       if (this.#ended) return undefined;
       switch (event.type) {
         case 'text_delta': {
+          this.#timer.llmToken();
           let delta = event.delta;
           if (!message) {
             // Models often lead with whitespace (or say only that before a tool call): it opens no message.
@@ -355,6 +369,7 @@ export class ResponseRun {
           break;
         }
         case 'tool_call_start': {
+          this.#timer.llmToken();
           // What the model said before calling is finished; anything it says after opens a new message.
           endText();
           await message?.complete('completed');
@@ -491,6 +506,9 @@ export class ResponseRun {
               ? new AnimationStreams(speech.animation, ref, (event) => this.#ctx.emit(event))
               : undefined,
           signal: this.#abort.signal,
+          timing: this.#timer,
+          // The speech engine failing ends the response now, not when the LLM has finished writing.
+          onFailure: (error) => this.#fail(error),
         },
       );
       this.#deps.onSpeech?.(ref.item_id, output);
@@ -518,6 +536,7 @@ export class ResponseRun {
     response.usage = buildUsage(this.#reportedUsage, { inputChars: this.#inputChars, outputChars: this.#outputChars });
     this.#deps.emit({ type: 'response.done', response });
     this.#ended = true;
+    this.#deps.logger.info('response done', { response_id: this.id, status, ...this.#timer.figures() });
     this.#abort.abort(new DOMException('The response has ended.', 'AbortError'));
     this.#deps.onEnd(this);
   }

@@ -36,13 +36,16 @@ import { itemFromInput } from './items-from-input.js';
 import { planResponse } from './response-planner.js';
 import { SourceList } from '../tools/search/sources.js';
 import { ResponseRun } from './response-run.js';
+import { ResponseTimer, type LatencyObserver } from '../metrics/response-timer.js';
 import { ResponseTracker } from './response-tracker.js';
 import { defaultSession, mergeSession } from './session-config.js';
+import { DEFAULT_SESSION_LIMITS, MAX_APPEND_BYTES, spokenDuration, type SessionLimits } from './limits.js';
 import { reportTranscription } from './transcription-reporter.js';
 
 /** A commit needs at least this much audio (the hosted services' rule). */
 export const MIN_COMMIT_MS = 100;
-export const DEFAULT_MAX_SESSION_MS = 60 * 60 * 1000;
+/** The longest delay setTimeout keeps: 2^31 − 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
 /** The longest a response waits for user audio's transcripts before asking the LLM anyway. */
 export const TRANSCRIPT_WAIT_MS = 10_000;
 
@@ -53,7 +56,8 @@ export interface SessionOptions {
   /** Receives every server event, in order. */
   send(event: ServerEvent): void;
   logger: Logger;
-  maxDurationMs?: number;
+  /** Overrides of DEFAULT_SESSION_LIMITS. */
+  limits?: Partial<SessionLimits>;
   /** Timeouts for the MCP servers of `mcp` tools. */
   mcp?: McpSettings;
   /**
@@ -62,6 +66,8 @@ export interface SessionOptions {
    * so there searches run unseen. Default false.
    */
   searchItems?: boolean;
+  /** Where responses' latencies are observed (the server's metrics). */
+  metrics?: LatencyObserver;
 }
 
 export class Session {
@@ -84,6 +90,12 @@ export class Session {
   /** The sources the session's searches have numbered for the LLM to cite. */
   readonly #sources = new SourceList();
   readonly #searchItems: boolean;
+  readonly #metrics: LatencyObserver | null;
+  /** performance.now() of the last speech_stopped that asked for a response, until a response takes it. */
+  #speechEndedAt: number | null = null;
+  readonly #limits: SessionLimits;
+  /** Waiting for `whenIdle()`. */
+  readonly #idleWaiters: (() => void)[] = [];
   /** A turn ended while a response was running and asked for its own: started when that one ends. */
   #responseOwed = false;
   /** `idle_timeout_ms`: fires when the user says nothing for that long after a response. */
@@ -109,14 +121,16 @@ export class Session {
 
   constructor(options: SessionOptions) {
     this.#profile = options.profile;
+    this.#limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
     this.#searchItems = options.searchItems ?? false;
+    this.#metrics = options.metrics ?? null;
     this.#send = options.send;
     this.#logger = options.logger.child({ session_id: this.id });
     this.#config = defaultSession(this.id, {
       model: options.model || options.profile.name,
       instructions: options.profile.instructions,
       voice: options.profile.voice,
-      maxDurationMs: options.maxDurationMs ?? DEFAULT_MAX_SESSION_MS,
+      maxDurationMs: this.#limits.maxSessionMs,
     });
     this.#input = new InputAudioBuffer(this.#config.audio.input.format);
     this.#hearing = new Hearing(
@@ -146,10 +160,22 @@ export class Session {
     return this.#conversation;
   }
 
-  /** Sends `session.created`: the first event of every connection. */
-  start(): void {
+  /**
+   * Sends `session.created`: the first event of every connection. `initial` (the configuration a
+   * client secret carries) is applied first, so `session.created` shows it; the connection checked
+   * it already, and if it still fails the session starts with its defaults and says why.
+   */
+  start(initial?: SessionPatch): void {
+    let failed: ParleyError | null = null;
+    try {
+      if (initial) this.#applySession(initial);
+    } catch (err) {
+      failed = isParleyError(err) ? err : new ParleyError('internal_error', "The client secret's session configuration could not be applied.");
+    }
     this.#emit({ type: 'session.created', session: this.#config });
     this.#emit({ type: 'conversation.created', conversation: { id: this.#conversation.id, object: 'realtime.conversation' } });
+    if (failed) this.reportError(failed, null);
+    else if (initial?.tools) this.#mcp.ensure(this.#config.tools);
   }
 
   /** Stops all work; nothing more is sent. Running responses abort their engine requests. */
@@ -160,6 +186,18 @@ export class Session {
     this.#hearing.close();
     for (const run of this.#responses.all()) run.cancel('client_cancelled');
     this.#mcp.close();
+    this.#notifyIdle();
+  }
+
+  /** Resolves when no response is running: at once if none is (or the session is closed). */
+  whenIdle(): Promise<void> {
+    if (this.#closed || !this.#responses.current) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #notifyIdle(): void {
+    if (this.#responses.current && !this.#closed) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /** Answers a client event that could not be decoded. */
@@ -265,14 +303,7 @@ export class Session {
   }
 
   #updateSession(patch: SessionPatch, reply: 'session.updated' | 'transcription_session.updated'): void {
-    if (patch.tools) this.#mcp.checkAllowed(patch.tools, 'session.tools');
-    const next = mergeSession(this.#config, patch);
-    // An unknown voice is refused now, not at the first answer.
-    this.#profile.tts?.resolveVoice(next.audio.output.voice);
-    this.#config = next;
-    if (patch.temperature !== undefined) this.#temperatureSet = true;
-    this.#input.setFormat(next.audio.input.format);
-    this.#hearing.configure(hearingConfig(next));
+    const next = this.#applySession(patch);
     this.#emit({ type: reply, session: next });
     if (patch.tools) this.#mcp.ensure(next.tools, { retryFailed: true });
     this.#armIdleTimer();
@@ -281,12 +312,43 @@ export class Session {
     }
   }
 
+  /** Makes `patch` the session's configuration (changing nothing if it is invalid) and returns the result. */
+  #applySession(patch: SessionPatch): SessionObject {
+    if (patch.tools) this.#mcp.checkAllowed(patch.tools, 'session.tools');
+    const next = mergeSession(this.#config, patch);
+    // An unknown voice is refused now, not at the first answer.
+    this.#profile.tts?.resolveVoice(next.audio.output.voice);
+    this.#config = next;
+    if (patch.temperature !== undefined) this.#temperatureSet = true;
+    this.#input.setFormat(next.audio.input.format);
+    this.#hearing.configure(hearingConfig(next));
+    return next;
+  }
+
   #addItem(item: Item, previousItemId?: string | null): void {
     const previous = this.#conversation.insert(item, previousItemId);
     // Something new to answer (a finished tool listing is not).
     if (item.type !== 'mcp_list_tools') this.#conversationChanges++;
     this.#emit({ type: 'conversation.item.added', item: snapshotItem(item), previous_item_id: previous });
     this.#emit({ type: 'conversation.item.done', item: snapshotItem(item), previous_item_id: previous });
+    this.#trimConversation();
+  }
+
+  /**
+   * Keeps the conversation within its item limit: the oldest items are deleted, as if the client
+   * had sent `conversation.item.delete`, except those a running response is still writing.
+   */
+  #trimConversation(): void {
+    const excess = this.#conversation.size - this.#limits.maxConversationItems;
+    if (excess <= 0) return;
+    const running = this.#responses.all();
+    const oldest = this.#conversation.items.filter((item) => !running.some((run) => run.hasOutput(item.id))).slice(0, excess);
+    for (const item of oldest) {
+      this.#conversation.delete(item.id);
+      this.#speeches.delete(item.id);
+      this.#emit({ type: 'conversation.item.deleted', item_id: item.id });
+    }
+    this.#logger.debug('conversation trimmed to its item limit', { deleted: oldest.length, limit: this.#limits.maxConversationItems });
   }
 
   #createItem(event: ClientEventOf<'conversation.item.create'>): void {
@@ -301,6 +363,17 @@ export class Session {
   }
 
   #appendAudio(audio: Buffer): void {
+    if (audio.length > MAX_APPEND_BYTES) {
+      throw new ParleyError('invalid_value', `Invalid 'audio': ${audio.length} bytes of audio in one append; at most ${MAX_APPEND_BYTES} (15 MiB) are allowed.`, { param: 'audio' });
+    }
+    const limitMs = this.#limits.maxInputBufferMs;
+    if (this.#input.durationMs + audio.length / bytesPerMs(this.#input.format) > limitMs) {
+      throw new ParleyError(
+        'input_audio_buffer_full',
+        `The input audio buffer already holds ${(this.#input.durationMs / 1000).toFixed(1)} s of uncommitted audio, and ${spokenDuration(limitMs)} is the most it holds: commit it (input_audio_buffer.commit) or clear it before appending more.`,
+        { param: 'audio' },
+      );
+    }
     this.#input.append(audio);
     this.#hearing.push(audio);
     if (this.#hearing.turnDetectionUnavailable) {
@@ -427,11 +500,14 @@ export class Session {
   /** A turn ended: commit exactly its audio (later audio stays for the next turn) and answer it. */
   #speechStopped(event: SpeechStopped): void {
     this.#emit({ type: 'input_audio_buffer.speech_stopped', item_id: event.item_id, audio_end_ms: Math.round(event.audio_end_ms) });
+    const stoppedAt = performance.now();
     this.#input.dropBefore(event.audio_start_ms);
     const startMs = this.#input.startMs;
     const item = this.#commitAudio(event.item_id, this.#input.takeUntil(event.commit_ms), startMs);
     this.#report(event.transcription, item, startMs);
-    if (this.#config.audio.input.turn_detection?.create_response === false) return;
+    // A transcription session has no responses: its turns are only transcribed.
+    if (this.#config.type === 'transcription' || this.#config.audio.input.turn_detection?.create_response === false) return;
+    this.#speechEndedAt = stoppedAt;
     if (this.#responses.current) this.#responseOwed = true;
     else this.#createResponse({ type: 'response.create', response: {} });
   }
@@ -445,7 +521,9 @@ export class Session {
   #armIdleTimer(): void {
     this.#clearIdleTimer();
     const td = this.#config.audio.input.turn_detection;
-    if (this.#closed || td?.type !== 'server_vad' || !td.idle_timeout_ms || this.#responses.current) return;
+    if (this.#closed || td?.type !== 'server_vad' || !td.idle_timeout_ms || this.#responses.current || this.#config.type === 'transcription') return;
+    // Past setTimeout's 32-bit limit Node fires after 1 ms; a timeout that long (24.8 days) never comes.
+    if (td.idle_timeout_ms > MAX_TIMER_MS) return;
     this.#idleTimer = setTimeout(() => this.#guard('idle timeout', () => this.#idleTimeout()), td.idle_timeout_ms);
     this.#idleTimer.unref();
   }
@@ -465,6 +543,9 @@ export class Session {
 
   #responseEnded(run: ResponseRun): void {
     this.#responses.remove(run);
+    this.#trimConversation();
+    // After what follows here, which may start an owed response: only then is the session idle.
+    queueMicrotask(() => this.#notifyIdle());
     if (run.inConversation && run.answeredMcpCalls > 0) {
       // Not when something came in meanwhile, or a response is owed: that is a real question.
       const untouched = this.#conversationChanges === this.#changesAtResponseStart && !this.#responseOwed;
@@ -560,6 +641,7 @@ export class Session {
       llm: this.#profile.llm,
       tts: this.#profile.tts,
       search: answered ? null : this.#profile.search,
+      contextTokens: this.#profile.llm.contextTokens ?? this.#limits.maxContextTokens,
     });
     if (plan.output_modalities.includes('audio') && !plan.speech) {
       this.#warn('audio_output_unavailable', 'No speech engine is configured: responses are given as text.');
@@ -583,6 +665,7 @@ export class Session {
         mcp: answered ? undefined : this.#mcp,
         search: this.#profile.search ? { tools: this.#profile.search, sources: this.#sources, visible: this.#searchItems } : undefined,
         logger: this.#logger,
+        timer: this.#responseTimer(outOfBand),
       },
       plan,
     );
@@ -593,6 +676,14 @@ export class Session {
     }
     this.#clearIdleTimer();
     run.start();
+  }
+
+  /** The next response in the conversation after a turn ended is the one that turn caused: it times from the end of speech. */
+  #responseTimer(outOfBand: boolean): ResponseTimer {
+    if (outOfBand) return new ResponseTimer(this.#metrics);
+    const speechEndedAt = this.#speechEndedAt;
+    this.#speechEndedAt = null;
+    return new ResponseTimer(this.#metrics, speechEndedAt);
   }
 
   #cancelResponse(event: ClientEventOf<'response.cancel'>): void {

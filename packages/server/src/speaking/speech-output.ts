@@ -7,7 +7,9 @@
  * timestamps (and, through `onMarks`, lip-sync data) are sent alongside.
  *
  * Clauses are spoken strictly in order, one at a time. Aborting the signal stops synthesis;
- * nothing more is emitted after that.
+ * nothing more is emitted after that. An engine failure stops it too, and is reported through
+ * `onFailure` at once. Of a clause cut off mid-way, the audio already sent stays, with the words
+ * the engine's marks place in it (without marks, none of its words: which were said is unknown).
  */
 import type { AudioFormat, ServerEventInit } from '@parley/protocol';
 import type { TtsEngine, TtsMark } from '../engines/tts/index.js';
@@ -36,6 +38,15 @@ export interface SpeechOutputOptions {
   /** Lip-sync streams, when the session asked for them. */
   animation?: AnimationStreams;
   signal: AbortSignal;
+  /** Told when the speech engine fails (not when `signal` stopped it); `finish()` rejects too. */
+  onFailure?(error: unknown): void;
+  /** Told when the engine's first audio of a clause comes and when audio goes out, for latency metrics. */
+  timing?: SpeechTiming;
+}
+
+export interface SpeechTiming {
+  ttsFirstByte(ms: number): void;
+  audioSent(): void;
 }
 
 interface PendingWord {
@@ -106,6 +117,9 @@ export class SpeechOutput {
         }
         await this.#speak(clause);
       }
+    } catch (error) {
+      if (!o.signal.aborted) o.onFailure?.(error);
+      throw error;
     } finally {
       this.#encoder?.close();
     }
@@ -121,8 +135,13 @@ export class SpeechOutput {
     const words: PendingWord[] = [];
     let engineMs = 0;
     let used = 0;
+    let askedAt: number | null = performance.now();
     for await (const chunk of o.tts.synthesize({ text: clause, voice: o.voice, speed: o.speed, signal: o.signal })) {
       if (o.signal.aborted) return;
+      if (askedAt !== null && chunk.audio.length > 0) {
+        o.timing?.ttsFirstByte(performance.now() - askedAt);
+        askedAt = null;
+      }
       marks.push(...chunk.marks);
       for (const mark of chunk.marks) {
         if (mark.type !== 'word' || used >= tokens.length) continue;
@@ -155,7 +174,10 @@ export class SpeechOutput {
     const o = this.#o;
     for (const chunk of chunks) {
       if (o.signal.aborted) return;
-      this.firstAudioAt ??= performance.now();
+      if (this.firstAudioAt === null) {
+        this.firstAudioAt = performance.now();
+        o.timing?.audioSent();
+      }
       this.spoken.appendAudio(chunk.bytes);
       o.emit({ type: 'response.output_audio.delta', ...o.ref, delta: chunk.bytes.toString('base64') });
       this.#sendWords(words, this.spoken.durationMs);

@@ -1,13 +1,19 @@
 /**
  * Binds one WebSocket to one session: frames in are decoded by the connection's dialect codec
- * and handed to the session; canonical events out are encoded for the dialect and sent.
+ * and handed to the session; canonical events out are encoded for the dialect and sent, within
+ * the outbound buffer's bounds (outbound.ts). The connection also keeps the session's deadlines
+ * (connection-deadlines.ts).
  */
-import { createCodec, ParleyError, type Dialect } from '@parley/protocol';
+import { createCodec, ParleyError, type Dialect, type SessionPatch } from '@parley/protocol';
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../logger.js';
 import type { ModelProfile } from '../profiles.js';
 import type { McpSettings } from '../tools/mcp-registry.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { Session } from '../session/session.js';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../session/limits.js';
+import { armDeadlines } from './connection-deadlines.js';
+import { CLIENT_TOO_SLOW_CLOSE_CODE, CLOSE_GRACE_MS, DEFAULT_OUTBOUND_LIMITS, outboundVerdict, tooSlowReason, type OutboundLimits } from './outbound.js';
 
 export interface ConnectionOptions {
   dialect: Dialect;
@@ -15,6 +21,12 @@ export interface ConnectionOptions {
   model: string | null;
   logger: Logger;
   mcp?: McpSettings;
+  limits?: Partial<SessionLimits>;
+  outbound?: OutboundLimits;
+  /** Counts the session's events and latencies. */
+  metrics: ServerMetrics;
+  /** The configuration a client secret carries: the session starts with it (session.created shows it). */
+  initialSession?: SessionPatch;
 }
 
 function frameText(data: RawData): string {
@@ -23,22 +35,63 @@ function frameText(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
+/** The session each open socket serves (for shutdown, which waits for their responses). */
+const sessions = new WeakMap<WebSocket, Session>();
+
+export function sessionOf(ws: WebSocket): Session | undefined {
+  return sessions.get(ws);
+}
+
 export function serveConnection(ws: WebSocket, options: ConnectionOptions): Session {
   const codec = createCodec(options.dialect);
+  const openedAt = performance.now();
+  const metrics = options.metrics.openSession({ dialect: options.dialect, profile: options.profile.name });
+  const outbound = options.outbound ?? DEFAULT_OUTBOUND_LIMITS;
+  let dropped = 0;
+  let tooSlow = false;
   const session = new Session({
     profile: options.profile,
     model: options.model,
     logger: options.logger,
     mcp: options.mcp,
+    limits: options.limits,
+    metrics,
     searchItems: options.dialect === 'voicelive',
     send: (event) => {
+      if (ws.readyState !== WebSocket.OPEN || tooSlow) return;
+      const verdict = outboundVerdict(event.type, ws.bufferedAmount, outbound);
+      if (verdict === 'drop') {
+        dropped++;
+        return;
+      }
+      if (verdict === 'close') return closeTooSlow();
       const frame = codec.encode(event);
-      if (frame !== undefined && ws.readyState === WebSocket.OPEN) ws.send(frame);
+      if (frame === undefined) return;
+      ws.send(frame);
+      metrics.serverEvent(event);
     },
   });
+  sessions.set(ws, session);
   const logger = options.logger.child({ session_id: session.id, dialect: options.dialect });
+  const closeTooSlow = () => {
+    tooSlow = true;
+    logger.warn('client too slow: closing', { buffered_bytes: ws.bufferedAmount, dropped_events: dropped });
+    session.close();
+    ws.close(CLIENT_TOO_SLOW_CLOSE_CODE, tooSlowReason(outbound));
+    // The close frame waits behind what the client does not read: give up on it after a while.
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+  };
+  const limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
+  const deadlines = armDeadlines(limits, (error, closeCode) => {
+    logger.info('session ended by its limit', { code: error.code });
+    session.reportError(error, null);
+    session.close();
+    ws.close(closeCode, error.message);
+  });
   ws.on('message', (data, isBinary) => {
+    deadlines.touch();
     if (isBinary) {
+      metrics.invalidClientFrame();
       session.reportError(new ParleyError('invalid_event', 'Binary frames are not supported: send each event as a JSON text frame.'), null);
       return;
     }
@@ -46,19 +99,33 @@ export function serveConnection(ws: WebSocket, options: ConnectionOptions): Sess
     try {
       decoded = codec.decode(frameText(data));
     } catch (err) {
+      metrics.invalidClientFrame();
       logger.error('decoding a client frame failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       session.reportError(new ParleyError('internal_error', 'The event could not be read because of an internal error.'), null);
       return;
     }
-    if (decoded.ok) session.handle(decoded.event);
-    else session.reportError(decoded.error, decoded.event_id);
+    if (decoded.ok) {
+      metrics.clientEvent(decoded.event.type);
+      session.handle(decoded.event);
+    } else {
+      metrics.invalidClientFrame();
+      session.reportError(decoded.error, decoded.event_id);
+    }
   });
   ws.on('close', (code) => {
-    logger.info('session closed', { code });
+    metrics.close();
+    logger.info('session closed', {
+      code,
+      duration_ms: Math.round(performance.now() - openedAt),
+      events_in: metrics.eventsIn,
+      events_out: metrics.eventsOut,
+      ...(dropped > 0 ? { dropped_events: dropped } : {}),
+    });
+    deadlines.clear();
     session.close();
   });
   ws.on('error', (err) => logger.warn('socket error', { error: err.message }));
   logger.info('session opened', { profile: options.profile.name, model: options.model });
-  session.start();
+  session.start(options.initialSession);
   return session;
 }

@@ -158,6 +158,21 @@ describe('hearing over a socket, with Silero VAD and pocketsphinx', () => {
     await client.close();
   }, 30_000);
 
+  it('a transcription session (server_vad): the turn is committed and transcribed, and neither a response nor an error follows', async () => {
+    const client = await connect('ga', {
+      type: 'transcription',
+      audio: { input: { transcription: { model: 'pocketsphinx' }, turn_detection: { type: 'server_vad', silence_duration_ms: 500 } } },
+    });
+    await stream(client, await clip(24000, 1000), 48, { speed: 2 });
+    const completed = await client.waitFor('conversation.item.input_audio_transcription.completed');
+    expect(completed.transcript).toBe(SENTENCE);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ofType(client, 'response.created')).toEqual([]);
+    expect(ofType(client, 'error')).toEqual([]);
+    expect(client.invalid).toEqual([]);
+    await client.close();
+  }, 30_000);
+
   it.each([
     ['GA audio/pcmu', 'ga', { type: 'realtime', output_modalities: ['text'], audio: { input: { format: { type: 'audio/pcmu' } } } }, 'mulaw'],
     ['beta g711_alaw', 'beta', { modalities: ['text'], input_audio_format: 'g711_alaw' }, 'alaw'],

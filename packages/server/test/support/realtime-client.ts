@@ -37,8 +37,16 @@ export async function connectRealtime(url: string, options: ConnectOptions = {})
   const events: WireEvent[] = [];
   const invalid: RealtimeTestClient['invalid'] = [];
   const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
-    const event = JSON.parse(data.toString()) as WireEvent;
+  ws.on('message', (data, isBinary) => {
+    const text = data.toString();
+    let event: WireEvent;
+    try {
+      if (isBinary) throw new Error('a binary frame');
+      event = JSON.parse(text) as WireEvent;
+    } catch (err) {
+      invalid.push({ event: { type: '(unreadable frame)' }, reason: `${(err as Error).message}: ${text.slice(0, 200)}` });
+      return;
+    }
     events.push(event);
     const check = checkServerEvent(schemas, event);
     if (!check.ok) invalid.push({ event, reason: check.reason });

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listener } from './listener.js';
 
 export interface ScriptedToolCall {
   id?: string;
@@ -191,13 +192,7 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
       for (const wake of [...arrived]) wake();
     });
   });
-  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const shutdown = () =>
-    new Promise<void>((resolve) => {
-      for (const res of open) res.socket?.destroy();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const { listen, shutdown } = listener(server, open);
   await listen(0);
   const { port } = server.address() as AddressInfo;
   return {

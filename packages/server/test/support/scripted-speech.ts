@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listener } from './listener.js';
 
 export interface SpeechScript {
   /** The response body. */
@@ -41,6 +42,10 @@ export interface ScriptedSpeech {
   url: string;
   requests: RecordedSpeechRequest[];
   enqueue(...scripts: SpeechScript[]): void;
+  /** Closes the listener and every connection: new requests are refused (ECONNREFUSED). */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port after `stopListening`. */
+  listen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,17 +120,15 @@ export async function startScriptedSpeech(): Promise<ScriptedSpeech> {
       void stream(res, script, recorded);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { listen, shutdown } = listener(server, open);
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     enqueue: (...scripts) => queue.push(...scripts),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of open) res.socket?.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stopListening: shutdown,
+    listen: () => listen(port),
+    close: shutdown,
   };
 }

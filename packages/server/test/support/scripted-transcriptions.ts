@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listener } from './listener.js';
 
 export interface WireWord {
   word: string;
@@ -81,6 +82,10 @@ export interface ScriptedTranscriptions {
   enqueue(...scripts: TranscriptionScript[]): void;
   /** Answers requests when no script is queued. */
   transcriber: (request: RecordedTranscriptionRequest) => Transcript;
+  /** Closes the listener and every connection: new requests are refused (ECONNREFUSED). */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port after `stopListening`. */
+  listen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -171,13 +176,11 @@ export async function startScriptedTranscriptions(): Promise<ScriptedTranscripti
       }),
     enqueue: (...scripts) => queue.push(...scripts),
     transcriber: () => ({ text: '' }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of open) res.socket?.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stopListening: () => shutdown(),
+    listen: () => listen(port),
+    close: () => shutdown(),
   };
+  let port = 0;
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -253,7 +256,9 @@ export async function startScriptedTranscriptions(): Promise<ScriptedTranscripti
     res.end(answerBody(request, transcript));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  scripted.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const { listen, shutdown } = listener(server, open);
+  await listen(0);
+  port = (server.address() as AddressInfo).port;
+  scripted.url = `http://127.0.0.1:${port}/v1`;
   return scripted;
 }

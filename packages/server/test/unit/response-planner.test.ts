@@ -22,7 +22,7 @@ function setup() {
 describe('planResponse', () => {
   it('uses the session’s settings when the request overrides nothing', () => {
     const { conversation, session } = setup();
-    const plan = planResponse({ params: {}, session, temperatureSet: false, conversation, llm });
+    const plan = planResponse({ params: {}, session, temperatureSet: false, conversation, llm, contextTokens: 32_000 });
     expect(plan.buildMessages()).toEqual([
       { role: 'system', content: 'Session rules.' },
       { role: 'user', content: 'First' },
@@ -42,6 +42,7 @@ describe('planResponse', () => {
       temperatureSet: false,
       conversation,
       llm,
+      contextTokens: 32_000,
     });
     expect(plan.buildMessages()[0]).toEqual({ role: 'system', content: 'Only now.' });
     expect(plan.tools).toEqual([]);
@@ -54,7 +55,7 @@ describe('planResponse', () => {
 
   it('appends Voice Live’s additional_instructions to the instructions', () => {
     const { conversation, session } = setup();
-    const plan = planResponse({ params: { additional_instructions: 'Be brief.' }, session, temperatureSet: false, conversation, llm });
+    const plan = planResponse({ params: { additional_instructions: 'Be brief.' }, session, temperatureSet: false, conversation, llm, contextTokens: 32_000 });
     expect(plan.buildMessages()[0]).toEqual({ role: 'system', content: 'Session rules.\n\nBe brief.' });
   });
 
@@ -66,12 +67,13 @@ describe('planResponse', () => {
       temperatureSet: false,
       conversation,
       llm,
+      contextTokens: 32_000,
     });
     expect(plan.buildMessages().slice(1)).toEqual([
       { role: 'user', content: 'Second' },
       { role: 'user', content: 'Extra' },
     ]);
-    expect(planResponse({ params: { input: [] }, session, temperatureSet: false, conversation, llm }).buildMessages()).toEqual([{ role: 'system', content: 'Session rules.' }]);
+    expect(planResponse({ params: { input: [] }, session, temperatureSet: false, conversation, llm, contextTokens: 32_000 }).buildMessages()).toEqual([{ role: 'system', content: 'Session rules.' }]);
     expect(conversation.size).toBe(2);
   });
 
@@ -83,6 +85,7 @@ describe('planResponse', () => {
       temperatureSet: false,
       conversation,
       llm,
+      contextTokens: 32_000,
     });
     expect(plan.buildMessages().map((m) => m.content)).toEqual(['Session rules.', 'First', 'Second', 'Third']);
     expect(conversation.size).toBe(2);
@@ -92,7 +95,7 @@ describe('planResponse', () => {
     const { conversation, session } = setup();
     const err = (params: Parameters<typeof planResponse>[0]['params']) => {
       try {
-        planResponse({ params, session, temperatureSet: false, conversation, llm });
+        planResponse({ params, session, temperatureSet: false, conversation, llm, contextTokens: 32_000 });
       } catch (e) {
         if (isParleyError(e)) return e;
         throw e;

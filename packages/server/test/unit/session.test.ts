@@ -208,6 +208,22 @@ describe('input audio', () => {
     expect(Buffer.from(retrieved.item.content[0].audio, 'base64')).toHaveLength(48 * 100);
   });
 
+  it('never fires an idle timeout longer than a timer holds (2^31 ms), where Node would fire at once', async () => {
+    const s = open();
+    s.send({ type: 'session.update', session: { audio: { input: { turn_detection: { type: 'server_vad', idle_timeout_ms: 2 ** 31 } } } } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(s.of('input_audio_buffer.timeout_triggered')).toEqual([]);
+    expect(s.of('response.created')).toEqual([]);
+  });
+
+  it('has no idle timeout in a transcription session, which cannot answer one', async () => {
+    const s = open();
+    s.send({ type: 'session.update', session: { type: 'transcription', audio: { input: { turn_detection: { type: 'server_vad', idle_timeout_ms: 10 } } } } });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(s.of('input_audio_buffer.timeout_triggered')).toEqual([]);
+    expect(s.of('error')).toEqual([]);
+  });
+
   it('clear empties the buffer and says so', () => {
     const s = manual();
     s.send({ type: 'input_audio_buffer.append', audio: Buffer.alloc(48 * 200) });

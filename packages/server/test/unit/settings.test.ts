@@ -27,6 +27,11 @@ describe('defaults', () => {
       llmTimeoutMs: 30_000,
       llmModelPath: null,
       apiKeys: null,
+      secret: null,
+      allowedOrigins: null,
+      maxSessions: 1000,
+      maxSessionsPerKey: 100,
+      connectionsPerMinute: 600,
       instructions: DEFAULT_INSTRUCTIONS,
       tlsCert: null,
       tlsKey: null,
@@ -39,6 +44,7 @@ describe('defaults', () => {
       logLevel: 'info',
       logFormat: null,
       config: null,
+      shutdownGraceMs: 25_000,
     });
   });
 
@@ -58,6 +64,11 @@ describe('environment variables', () => {
       PARLEY_LLM_TIMEOUT_MS: '5000',
       PARLEY_LLM_MODEL_PATH: '/models/q.gguf',
       PARLEY_API_KEYS: 'k1,k2',
+      PARLEY_SECRET: 'new-secret-0123456789abcdef-0123456789,old-secret-0123456789abcdef-0123456789',
+      PARLEY_ALLOWED_ORIGINS: 'https://app.example.com, https://*.example.org:8443, http://localhost:5173/',
+      PARLEY_MAX_SESSIONS: '50',
+      PARLEY_MAX_SESSIONS_PER_KEY: '5',
+      PARLEY_CONNECTIONS_PER_MINUTE: '0',
       PARLEY_INSTRUCTIONS: 'Be a pirate.',
       PARLEY_TLS_CERT: '/etc/cert.pem',
       PARLEY_TLS_KEY: '/etc/key.pem',
@@ -70,6 +81,7 @@ describe('environment variables', () => {
       PARLEY_LOG_LEVEL: 'debug',
       PARLEY_LOG_FORMAT: 'json',
       PARLEY_CONFIG: '/etc/parley.json',
+      PARLEY_SHUTDOWN_GRACE_MS: '5000',
     });
     expect(s).toEqual({
       host: '0.0.0.0',
@@ -80,6 +92,11 @@ describe('environment variables', () => {
       llmTimeoutMs: 5000,
       llmModelPath: '/models/q.gguf',
       apiKeys: ['k1', 'k2'],
+      secret: ['new-secret-0123456789abcdef-0123456789', 'old-secret-0123456789abcdef-0123456789'],
+      allowedOrigins: ['https://app.example.com', 'https://*.example.org:8443', 'http://localhost:5173'],
+      maxSessions: 50,
+      maxSessionsPerKey: 5,
+      connectionsPerMinute: 0,
       instructions: 'Be a pirate.',
       tlsCert: '/etc/cert.pem',
       tlsKey: '/etc/key.pem',
@@ -92,6 +109,7 @@ describe('environment variables', () => {
       logLevel: 'debug',
       logFormat: 'json',
       config: '/etc/parley.json',
+      shutdownGraceMs: 5000,
     });
   });
 
@@ -99,6 +117,17 @@ describe('environment variables', () => {
     expect(loadSettings([], { PARLEY_API_KEYS: ' k1 , ,k2,, k3 ' }).apiKeys).toEqual(['k1', 'k2', 'k3']);
     expect(loadSettings([], { PARLEY_API_KEYS: 'only' }).apiKeys).toEqual(['only']);
     expect(loadSettings([], { PARLEY_API_KEYS: ' , ' }).apiKeys).toBeNull();
+  });
+
+  it('refuses a short PARLEY_SECRET and an origin that is not one, naming the variable', () => {
+    expect(error([], { PARLEY_SECRET: 'short' }).message).toBe(
+      'PARLEY_SECRET: each secret must be at least 32 characters long (one is 5); make one with: openssl rand -base64 32',
+    );
+    expect(error([], { PARLEY_ALLOWED_ORIGINS: 'https://ok.example.com,https://app.example.com/path' }).message).toBe(
+      "PARLEY_ALLOWED_ORIGINS: 'https://app.example.com/path' is not an origin: write only scheme://host[:port], without a path, e.g. https://app.example.com.",
+    );
+    expect(error(['--allowed-origins', 'app.example.com']).message).toMatch(/^--allowed-origins: 'app\.example\.com' is not an origin/);
+    expect(loadSettings([], { PARLEY_ALLOWED_ORIGINS: '*, null' }).allowedOrigins).toEqual(['*', 'null']);
   });
 
   it('accepts port 0 (pick a free port)', () => {

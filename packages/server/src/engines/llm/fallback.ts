@@ -12,6 +12,12 @@ export class FallbackLlm implements LlmEngine {
   readonly capabilities;
   readonly #engines: readonly LlmEngine[];
 
+  /** The smallest window of the chain: whichever engine answers, the context must fit it. */
+  get contextTokens(): number | undefined {
+    const known = this.#engines.map((e) => e.contextTokens).filter((n): n is number => n !== undefined);
+    return known.length > 0 ? Math.min(...known) : undefined;
+  }
+
   constructor(engines: readonly LlmEngine[]) {
     if (engines.length === 0) throw new TypeError('FallbackLlm needs at least one engine');
     this.#engines = engines;

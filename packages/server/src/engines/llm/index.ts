@@ -73,5 +73,7 @@ export interface LlmEngine {
   /** Names the engine in logs and errors, e.g. `openai-compatible(http://127.0.0.1:11434/v1, llama3.2)`. */
   readonly label: string;
   readonly capabilities: LlmCapabilities;
+  /** The model's context window in tokens, when the engine knows it (a loaded local model). */
+  readonly contextTokens?: number;
   stream(request: LlmRequest): AsyncIterable<LlmEvent>;
 }

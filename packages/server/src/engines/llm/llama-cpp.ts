@@ -233,6 +233,10 @@ export class LlamaCppLlm implements LlmEngine {
     return this.#loaded?.context.contextSize;
   }
 
+  get contextTokens(): number | undefined {
+    return this.contextSize;
+  }
+
   /** The chat format node-llama-cpp resolved from the model (e.g. `JinjaTemplate`, `Qwen`), once loaded. */
   get chatWrapper(): string | undefined {
     return this.#loaded?.chatWrapper;

@@ -32,6 +32,7 @@ export class BufferedSttStream implements SttStream {
   #closed = false;
   #notify: (() => void) | null = null;
   #iterated = false;
+  #unlisten = () => {};
 
   /** `signal` aborts the stream: the iteration throws its reason, and `decode`'s signal aborts. */
   constructor(signal: AbortSignal, sampleRate: number, decode: DecodeUtterance) {
@@ -39,7 +40,12 @@ export class BufferedSttStream implements SttStream {
     this.#decode = decode;
     const onAbort = () => this.fail(signal.reason);
     if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      // A listener keeps a composite signal (AbortSignal.any) alive as long as its sources, which
+      // may be the engine's own: a finished stream lets go, or every stream ever opened is kept.
+      this.#unlisten = () => signal.removeEventListener('abort', onAbort);
+    }
   }
 
   write(pcm: Int16Array): void {
@@ -98,6 +104,7 @@ export class BufferedSttStream implements SttStream {
 
   #close(): void {
     this.#closed = true;
+    this.#unlisten();
     const notify = this.#notify;
     this.#notify = null;
     notify?.();

@@ -46,6 +46,7 @@ const SAMPLE_RATE = 16_000;
 const FRAME_SAMPLES = 160;
 const FRAME_MS = 10;
 const MAX_CHUNK_MS = 100;
+const DEFAULT_FINAL_TIMEOUT_MS = 10_000;
 /** koffi's default async stack is 128 KiB; decoding measured fine at 64 KiB, but give it the sync calls' 1 MiB. */
 const ASYNC_STACK_BYTES = 1 << 20;
 
@@ -72,6 +73,11 @@ export interface PocketsphinxOptions {
   chunkMs?: number;
   /** Run the decoding calls on worker threads. Default true; false blocks the event loop (for measuring). */
   offThread?: boolean;
+  /**
+   * How long after `end()` the final transcript may take, ms (normally 40–210 ms, more when the
+   * decoder is behind). Later, the stream fails with `engine_timeout`. Default 10 000.
+   */
+  finalTimeoutMs?: number;
   /** Library names or paths, for unusual installs. Defaults `libpocketsphinx.so.3`, `libsphinxbase.so.3`. */
   libraries?: { pocketsphinx?: string; sphinxbase?: string };
 }
@@ -241,6 +247,7 @@ export class PocketsphinxStt implements SttEngine {
   readonly #maxDecoders: number;
   readonly #maxIdle: number;
   readonly chunkSamples: number;
+  readonly #finalTimeoutMs: number;
   #native: Promise<Native> | undefined;
   #decoders = 0;
   #idle: Decoder[] = [];
@@ -273,6 +280,7 @@ export class PocketsphinxStt implements SttEngine {
     this.#maxIdle = Math.max(0, Math.min(this.#maxDecoders, options.maxIdleDecoders ?? 2));
     const chunkMs = Math.min(MAX_CHUNK_MS, Math.max(1, options.chunkMs ?? MAX_CHUNK_MS));
     this.chunkSamples = Math.round((SAMPLE_RATE * chunkMs) / 1000);
+    this.#finalTimeoutMs = options.finalTimeoutMs ?? DEFAULT_FINAL_TIMEOUT_MS;
     this.label = options.hmm || options.lm || options.dict ? `pocketsphinx(${this.#paths.hmm}, ${this.#paths.lm})` : `pocketsphinx(${modelDir})`;
   }
 
@@ -286,7 +294,7 @@ export class PocketsphinxStt implements SttEngine {
 
   open(options: SttOpenOptions): SttStream {
     const signal = AbortSignal.any([options.signal, this.#closing.signal]);
-    const stream = new PocketsphinxStream(signal, this.capabilities.sampleRate);
+    const stream = new PocketsphinxStream(signal, this.capabilities.sampleRate, this.#finalTimeoutMs);
     if (!supportsLanguage(this.capabilities, options.language)) {
       stream.fail(
         new ParleyError('unsupported_feature', `${this.label} recognises English only; transcription language "${options.language}" is not available.`),
@@ -447,6 +455,8 @@ export class PocketsphinxStt implements SttEngine {
 /** One utterance: queued audio in, events out. */
 class PocketsphinxStream implements SttStream {
   readonly #sampleRate: number;
+  readonly #finalTimeoutMs: number;
+  #finalTimer: NodeJS.Timeout | undefined;
   #queue: Int16Array[] = [];
   #queued = 0;
   #ended = false;
@@ -458,6 +468,7 @@ class PocketsphinxStream implements SttStream {
   #closed = false;
   #notify: (() => void) | null = null;
   #iterated = false;
+  #unlisten = () => {};
   // Decoder side.
   /** Samples handed to the decoder in this utterance. */
   fedSamples = 0;
@@ -465,11 +476,16 @@ class PocketsphinxStream implements SttStream {
   inUtterance = false;
 
   /** `signal` aborts the stream: the iteration throws its reason at once, decoding stops at its next step. */
-  constructor(signal: AbortSignal, sampleRate: number) {
+  constructor(signal: AbortSignal, sampleRate: number, finalTimeoutMs: number) {
     this.#sampleRate = sampleRate;
+    this.#finalTimeoutMs = finalTimeoutMs;
     const onAbort = () => this.fail(signal.reason);
     if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      // The signal lives as long as the engine (AbortSignal.any): a finished stream must let go of it.
+      this.#unlisten = () => signal.removeEventListener('abort', onAbort);
+    }
   }
 
   write(pcm: Int16Array): void {
@@ -482,6 +498,11 @@ class PocketsphinxStream implements SttStream {
   }
 
   end(): void {
+    if (!this.#ended && !this.#closed) {
+      const ms = this.#finalTimeoutMs;
+      this.#finalTimer = setTimeout(() => this.fail(new ParleyError('engine_timeout', `pocketsphinx did not finish the transcription within ${ms} ms of the end of the audio.`)), ms);
+      this.#finalTimer.unref();
+    }
     this.#ended = true;
     this.#wakeUp();
   }
@@ -621,6 +642,8 @@ class PocketsphinxStream implements SttStream {
 
   #close(): void {
     this.#closed = true;
+    this.#unlisten();
+    clearTimeout(this.#finalTimer);
     this.#queue = [];
     this.#queued = 0;
     this.#notifyReader();

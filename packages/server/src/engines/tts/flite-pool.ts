@@ -8,7 +8,9 @@
  * - Aborting a queued job removes it. Aborting a running job settles it at once (the caller sees
  *   the abort) and drops its result when it comes; a worker still busy `abortGraceMs` later is
  *   terminated (a long synthesis stops using the CPU) and replaced when needed.
- * - A worker that dies fails its job with `engine_stream_error`; the next job starts a new one.
+ * - A worker that dies (terminated, an uncaught exception, `process.exit`) fails its job with
+ *   `engine_crashed`; a job still running `timeoutMs` after it started has its worker terminated
+ *   and fails with `engine_timeout`. Either way the next job gets a new worker.
  * - Idle workers are `unref`'d: the pool never keeps the process alive by itself.
  */
 import { ParleyError } from '@parley/protocol';
@@ -22,6 +24,8 @@ export interface FlitePoolOptions {
   spares: number;
   /** How long a worker may go on with an aborted job before it is terminated, ms. */
   abortGraceMs: number;
+  /** How long one job may run on a worker before the worker is terminated and the job fails, ms. */
+  timeoutMs: number;
   /** Names the engine in error messages. */
   label: string;
 }
@@ -53,6 +57,8 @@ interface PoolWorker {
   /** Set when the worker is being terminated or has exited. */
   gone: boolean;
   killTimer?: NodeJS.Timeout;
+  /** Fires when the job has run for `timeoutMs`. */
+  deadline?: NodeJS.Timeout;
 }
 
 export class FlitePool {
@@ -73,6 +79,11 @@ export class FlitePool {
 
   get size(): number {
     return this.#workers.filter((w) => !w.gone).length;
+  }
+
+  /** The worker threads running a job now. */
+  get busyThreads(): Worker[] {
+    return this.#workers.filter((w) => w.job && !w.gone).map((w) => w.worker);
   }
 
   /** Starts every worker and waits until each has its first instance ready. */
@@ -104,6 +115,7 @@ export class FlitePool {
         if (w.job) this.#settle(w.job, undefined, closed);
         w.gone = true;
         clearTimeout(w.killTimer);
+        clearTimeout(w.deadline);
         await w.worker.terminate();
       }),
     );
@@ -137,6 +149,7 @@ export class FlitePool {
     w.gone = true;
     w.job = undefined;
     clearTimeout(w.killTimer);
+    clearTimeout(w.deadline);
     const at = this.#workers.indexOf(w);
     if (at >= 0) this.#workers.splice(at, 1);
   }
@@ -167,7 +180,18 @@ export class FlitePool {
       job.startedAt = performance.now();
       idle.worker.ref();
       idle.worker.postMessage({ id: job.id, runs: job.runs });
+      idle.deadline = setTimeout(() => this.#overdue(idle, job), this.#options.timeoutMs);
+      idle.deadline.unref();
     }
+  }
+
+  /** A job that ran too long: its worker may be stuck in a loop, so it goes, and the job fails. */
+  #overdue(w: PoolWorker, job: Job): void {
+    if (w.job !== job || w.gone) return;
+    this.#retire(w);
+    void w.worker.terminate();
+    this.#settle(job, undefined, new ParleyError('engine_timeout', `${this.#options.label} did not finish a synthesis within ${this.#options.timeoutMs} ms; its worker thread was stopped.`));
+    this.#dispatch();
   }
 
   #spawn(module: WasmModule): Promise<void> {
@@ -190,6 +214,7 @@ export class FlitePool {
         entry.job = undefined;
         clearTimeout(entry.killTimer);
         entry.killTimer = undefined;
+        clearTimeout(entry.deadline);
         worker.unref();
         if (job && job.id === reply.id) {
           if (reply.type === 'done') {
@@ -204,7 +229,7 @@ export class FlitePool {
         if (entry.gone) return;
         const job = entry.job;
         this.#retire(entry);
-        const error = new ParleyError('engine_stream_error', `${this.#options.label}: its worker thread ${why}.`, { cause });
+        const error = new ParleyError('engine_crashed', `${this.#options.label}: its worker thread ${why}.`, { cause });
         if (job) this.#settle(job, undefined, error);
         reject(error);
         if (!entry.ready) {

