@@ -15,6 +15,7 @@ import { ClientSecrets } from './transport/client-secrets.js';
 import { OriginPolicy } from './transport/origins.js';
 import { handleClientSecretRoute } from './http/client-secrets.js';
 import { RealtimeEndpoint } from './transport/realtime-endpoint.js';
+import { CallEndpoint } from './transport/webrtc/call-endpoint.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { Readiness } from './http/readiness.js';
 import type { SessionLimits } from './session/limits.js';
@@ -53,6 +54,8 @@ export interface ParleyServerOptions {
   metrics?: ServerMetrics;
   /** What `GET /readyz` reports; ready unless told otherwise. */
   readiness?: Readiness;
+  /** Addresses offered as ICE host candidates to WebRTC callers, besides the machine's interfaces; default 127.0.0.1. */
+  iceHostAddresses?: readonly string[];
 }
 
 export interface ParleyServer {
@@ -107,8 +110,21 @@ export async function startServer(options: ParleyServerOptions): Promise<ParleyS
     outbound: options.outbound,
     metrics,
   });
+  const calls = new CallEndpoint({
+    profiles: options.profiles,
+    auth: authenticator,
+    origins,
+    admission,
+    now,
+    logger,
+    mcp: options.mcp,
+    limits: options.limits,
+    metrics,
+    hostAddresses: options.iceHostAddresses,
+  });
   const secretRoutes = { auth: authenticator, origins, profiles: options.profiles, mcp: options.mcp, now, logger };
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => handleClientSecretRoute(req, res, secretRoutes) || handleHttp(req, res, { profiles: options.profiles, metrics, readiness });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) =>
+    handleClientSecretRoute(req, res, secretRoutes) || calls.handle(req, res) || handleHttp(req, res, { profiles: options.profiles, metrics, readiness });
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
   server.on('upgrade', (req, socket, head) => endpoint.handleUpgrade(req, socket, head));
   server.on('clientError', (err, socket) => {
@@ -136,17 +152,18 @@ export async function startServer(options: ParleyServerOptions): Promise<ParleyS
     metrics,
     readiness,
     get connections() {
-      return endpoint.connections;
+      return endpoint.connections + calls.calls;
     },
     close: () =>
       new Promise<void>((resolve) => {
         endpoint.close();
+        calls.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
     drain: async (graceMs) => {
       readiness.setDraining();
-      await endpoint.drain(graceMs);
+      await Promise.all([endpoint.drain(graceMs), calls.drain(graceMs)]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

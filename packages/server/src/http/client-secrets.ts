@@ -30,6 +30,7 @@ import {
 import { normalizePath } from '../transport/handshake.js';
 import type { OriginPolicy } from '../transport/origins.js';
 import { betaParam, decodeCarriedSession, startingSession } from '../transport/starting-session.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
 
 export const CLIENT_SECRET_PATHS: Readonly<Record<string, 'ga' | 'beta'>> = {
   '/v1/realtime/client_secrets': 'ga',
@@ -121,27 +122,6 @@ function errorBody(code: ErrorCode, message: string, param: string | null = null
   return { error: { type: ERRORS[code].type, code, message, param } };
 }
 
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLargeError());
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /** Answers the request if its path is a client-secret endpoint; returns false, answering nothing, otherwise. */
 export function handleClientSecretRoute(req: IncomingMessage, res: ServerResponse, ctx: ClientSecretRouteContext): boolean {
   const path = normalizePath(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -180,7 +160,7 @@ async function mint(req: IncomingMessage, res: ServerResponse, ctx: ClientSecret
   }
   let text: string;
   try {
-    text = await readBody(req);
+    text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
   } catch (err) {
     if (err instanceof BodyTooLargeError) return fail(413, 'invalid_value', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
     throw err;

@@ -36,6 +36,7 @@ function describeEndpoints(res: ServerResponse): void {
       '  OpenAI GA:    /v1/realtime?model=<profile>   (or /openai/v1/realtime)\n' +
       '  OpenAI beta:  /v1/realtime with "OpenAI-Beta: realtime=v1", or /openai/realtime?api-version=…\n' +
       '  Voice Live:   /voice-live/realtime?model=<profile>\n' +
+      'Or over WebRTC: POST the SDP offer to /v1/realtime/calls (Voice Live: /voice-live/realtime/calls).\n' +
       'Model profiles: GET /v1/models\n',
   );
 }

@@ -534,8 +534,10 @@ export class ResponseRun {
     response.status_details = details;
     response.output = this.#outputs.map((output) => snapshotItem(output.item));
     response.usage = buildUsage(this.#reportedUsage, { inputChars: this.#inputChars, outputChars: this.#outputChars });
-    this.#deps.emit({ type: 'response.done', response });
+    // Ended before the event goes out: whoever hears it may close the session, which must then
+    // find this response over rather than cancel it a second time.
     this.#ended = true;
+    this.#deps.emit({ type: 'response.done', response });
     this.#deps.logger.info('response done', { response_id: this.id, status, ...this.#timer.figures() });
     this.#abort.abort(new DOMException('The response has ended.', 'AbortError'));
     this.#deps.onEnd(this);

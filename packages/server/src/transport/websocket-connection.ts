@@ -11,6 +11,7 @@ import type { ModelProfile } from '../profiles.js';
 import type { McpSettings } from '../tools/mcp-registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { Session } from '../session/session.js';
+import { readClientFrame, sessionOptions } from './client-frames.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../session/limits.js';
 import { armDeadlines } from './connection-deadlines.js';
 import { CLIENT_TOO_SLOW_CLOSE_CODE, CLOSE_GRACE_MS, DEFAULT_OUTBOUND_LIMITS, outboundVerdict, tooSlowReason, type OutboundLimits } from './outbound.js';
@@ -49,15 +50,8 @@ export function serveConnection(ws: WebSocket, options: ConnectionOptions): Sess
   const outbound = options.outbound ?? DEFAULT_OUTBOUND_LIMITS;
   let dropped = 0;
   let tooSlow = false;
-  const session = new Session({
-    profile: options.profile,
-    model: options.model,
-    logger: options.logger,
-    mcp: options.mcp,
-    limits: options.limits,
-    metrics,
-    searchItems: options.dialect === 'voicelive',
-    send: (event) => {
+  const session = new Session(
+    sessionOptions(options, metrics, (event) => {
       if (ws.readyState !== WebSocket.OPEN || tooSlow) return;
       const verdict = outboundVerdict(event.type, ws.bufferedAmount, outbound);
       if (verdict === 'drop') {
@@ -69,8 +63,8 @@ export function serveConnection(ws: WebSocket, options: ConnectionOptions): Sess
       if (frame === undefined) return;
       ws.send(frame);
       metrics.serverEvent(event);
-    },
-  });
+    }),
+  );
   sessions.set(ws, session);
   const logger = options.logger.child({ session_id: session.id, dialect: options.dialect });
   const closeTooSlow = () => {
@@ -95,22 +89,7 @@ export function serveConnection(ws: WebSocket, options: ConnectionOptions): Sess
       session.reportError(new ParleyError('invalid_event', 'Binary frames are not supported: send each event as a JSON text frame.'), null);
       return;
     }
-    let decoded;
-    try {
-      decoded = codec.decode(frameText(data));
-    } catch (err) {
-      metrics.invalidClientFrame();
-      logger.error('decoding a client frame failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-      session.reportError(new ParleyError('internal_error', 'The event could not be read because of an internal error.'), null);
-      return;
-    }
-    if (decoded.ok) {
-      metrics.clientEvent(decoded.event.type);
-      session.handle(decoded.event);
-    } else {
-      metrics.invalidClientFrame();
-      session.reportError(decoded.error, decoded.event_id);
-    }
+    readClientFrame(frameText(data), { codec, session, metrics, logger });
   });
   ws.on('close', (code) => {
     metrics.close();

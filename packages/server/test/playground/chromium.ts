@@ -6,7 +6,14 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export const haveChromium = existsSync(CHROMIUM_PATH);
 
-export function launchChromium(microphoneWav: string): Promise<Browser> {
+/**
+ * WebRTC to 127.0.0.1: Chromium gathers no loopback candidates unless allowed, and hides its
+ * host addresses behind mDNS `.local` names a werift server cannot resolve (components.md §6).
+ */
+export const WEBRTC_LOOPBACK_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns', '--autoplay-policy=no-user-gesture-required'];
+
+/** `extraArgs`: e.g. WEBRTC_LOOPBACK_ARGS for a WebRTC call to a server on this machine. */
+export function launchChromium(microphoneWav: string, extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -22,6 +29,7 @@ export function launchChromium(microphoneWav: string): Promise<Browser> {
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${microphoneWav}`,
+      ...extraArgs,
     ],
   });
 }

@@ -160,6 +160,23 @@ describe('ResponseRun', () => {
     expect(s.ended).toHaveLength(1);
   });
 
+  it('a cancel from whoever hears response.done (a session closing) does not end it twice', async () => {
+    const s = setup();
+    const emit = s.events.push.bind(s.events);
+    s.events.push = (...events) => {
+      const n = emit(...events);
+      // The listener closes the session on response.done, as the engine rehearsal does.
+      if (events.some((e) => e.type === 'response.done')) s.run.cancel('client_cancelled');
+      return n;
+    };
+    s.run.start();
+    s.llm.at(0).text('Done.').finish();
+    await flush();
+    expect(s.dones()).toHaveLength(1);
+    expect(s.dones()[0]!.response.status).toBe('completed');
+    expect(s.ended).toHaveLength(1);
+  });
+
   it('a cancel after completion changes nothing', async () => {
     const s = setup();
     s.run.start();
