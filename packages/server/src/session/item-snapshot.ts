@@ -4,11 +4,12 @@
  * in `conversation.item.retrieved` (the hosted API omits them elsewhere).
  */
 import type { ContentPart, Item } from '@parley/protocol';
+import { audioBase64 } from './audio-bytes.js';
 
 function copyPart(part: ContentPart, withAudio: boolean): ContentPart {
-  if ((part.type === 'input_audio' || part.type === 'output_audio') && !withAudio) {
+  if (part.type === 'input_audio' || part.type === 'output_audio') {
     const { audio: _audio, ...rest } = part;
-    return { ...rest };
+    return withAudio ? { ...rest, audio: audioBase64(part) } : rest;
   }
   return { ...part };
 }

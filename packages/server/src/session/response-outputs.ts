@@ -9,6 +9,7 @@ import type { PartRef, SpeechOutput } from '../speaking/speech-output.js';
 import { annotationOf, type Citation } from './citations.js';
 import type { Conversation } from './conversation.js';
 import { snapshotItem } from './item-snapshot.js';
+import { holdAudio } from './audio-bytes.js';
 
 export interface OutputContext {
   readonly responseId: string;
@@ -137,7 +138,7 @@ export class MessageOutput extends Output<MessageItem> {
       this.#text = this.#speech.spoken.transcript;
       if (part?.type === 'output_audio') {
         part.transcript = this.#text;
-        part.audio = this.#speech.spoken.audio.toString('base64');
+        holdAudio(part, this.#speech.spoken.audio);
       }
     }
     this.#speech?.closeStreams();

@@ -14,6 +14,7 @@ import {
   ParleyError,
   type ClientEvent,
   type ClientEventOf,
+  type InputAudioPart,
   type Item,
   type MessageItem,
   type ResponseParams,
@@ -32,6 +33,7 @@ import { McpRegistry, type McpSettings } from '../tools/mcp-registry.js';
 import { Conversation } from './conversation.js';
 import { InputAudioBuffer, bytesPerMs } from './input-audio-buffer.js';
 import { snapshotItem } from './item-snapshot.js';
+import { holdAudio } from './audio-bytes.js';
 import { itemFromInput } from './items-from-input.js';
 import { planResponse } from './response-planner.js';
 import { SourceList } from '../tools/search/sources.js';
@@ -400,13 +402,15 @@ export class Session {
   }
 
   #commitAudio(id: string, audio: Buffer, startMs: number): MessageItem {
+    const part: InputAudioPart = { type: 'input_audio', transcript: null };
+    holdAudio(part, audio);
     const item: MessageItem = {
       id,
       object: 'realtime.item',
       type: 'message',
       role: 'user',
       status: 'completed',
-      content: [{ type: 'input_audio', audio: audio.toString('base64'), transcript: null }],
+      content: [part],
     };
     this.#emit({ type: 'input_audio_buffer.committed', item_id: item.id, previous_item_id: this.#conversation.lastId() });
     this.#addItem(item);
@@ -586,7 +590,7 @@ export class Session {
     const part = item.content[0];
     if (part?.type === 'output_audio') {
       part.transcript = cut.transcript;
-      part.audio = cut.audio.toString('base64');
+      holdAudio(part, cut.audio);
     }
     this.#emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: Math.round(cut.audioEndMs) });
   }

@@ -4,12 +4,14 @@
  * stream, ~64 µs with 4 streams, ~49 µs with 16 (bench/vad.js). Each row of a batch gets exactly
  * the scores it gets alone.
  *
- * - A frame joins the frames submitted in the same event-loop turn (live sessions' appends are
- *   read together): the batch runs after that turn's I/O.
- * - Under load (more than `BUSY_FRAMES_PER_MS` frames a ms, about 32 live streams) a frame waits
- *   up to `BATCH_WINDOW_MS` for others: appends from independent clients arrive spread out, and
- *   scored one by one they would cost twice the CPU (bench/RESULTS.md).
- * - One batch runs at a time; frames submitted meanwhile wait for the next one.
+ * - A frame joins the frames submitted in the same event-loop turn (live sessions' appends that
+ *   arrive together are read in one turn): the batch runs after that turn's I/O.
+ * - One batch runs at a time; frames submitted meanwhile wait for the next one, so the busier
+ *   the engine, the larger its batches.
+ *
+ * Waiting 2–4 ms for more frames was tried: with 50–100 live sessions it saved 5–10 % of a core
+ * but did not shorten the slowest turn ends, and it adds that wait to every one (bench/RESULTS.md),
+ * so frames never wait.
  *
  * A stream's frames are ordered by its detector (each needs the state the previous produced), so
  * a batch never holds two frames of one stream.
@@ -17,9 +19,6 @@
 
 /** Frames scored in one run at most: 64 take ~2.5 ms, the longest the event loop is held. */
 export const MAX_BATCH = 64;
-export const BATCH_WINDOW_MS = 4;
-const BUSY_FRAMES_PER_MS = 1;
-const RATE_PERIOD_MS = 100;
 const STATE_ROWS = 2;
 const STATE_WIDTH = 128;
 export const STATE_SIZE = STATE_ROWS * STATE_WIDTH;
@@ -77,60 +76,26 @@ export function unpackBatch(rows: number, result: BatchResult): FrameRun[] {
 
 export class FrameBatcher {
   readonly #run: (job: BatchJob) => Promise<BatchResult>;
-  readonly #now: () => number;
   #queue: QueuedFrame[] = [];
   /** A run is scheduled or under way. */
   #scheduled = false;
-  #timer: NodeJS.Timeout | null = null;
-  /** Frames submitted in the current and the previous `RATE_PERIOD_MS`. */
-  #periodStart = 0;
-  #periodFrames = 0;
-  #previousPeriodFrames = 0;
 
-  /** `now` is the clock the load is measured on (ms). */
-  constructor(run: (job: BatchJob) => Promise<BatchResult>, now: () => number = () => performance.now()) {
+  constructor(run: (job: BatchJob) => Promise<BatchResult>) {
     this.#run = run;
-    this.#now = now;
-  }
-
-  /** Whether frames come faster than `BUSY_FRAMES_PER_MS`. */
-  get busy(): boolean {
-    return this.#previousPeriodFrames >= BUSY_FRAMES_PER_MS * RATE_PERIOD_MS;
   }
 
   submit(input: Float32Array, state: Float32Array): Promise<FrameRun> {
-    this.#count();
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, state, resolve, reject });
       this.#schedule();
     });
   }
 
-  #count(): void {
-    const now = this.#now();
-    if (now - this.#periodStart >= RATE_PERIOD_MS) {
-      this.#previousPeriodFrames = now - this.#periodStart < 2 * RATE_PERIOD_MS ? this.#periodFrames : 0;
-      this.#periodStart = now;
-      this.#periodFrames = 0;
-    }
-    this.#periodFrames++;
-  }
-
-  /** Runs the queue after this turn's I/O, or after the window when busy, or at once when a batch is full. */
+  /** Runs the queue after this turn's I/O, unless a run is scheduled or under way. */
   #schedule(): void {
-    const wait = this.#queue.length < MAX_BATCH && this.busy ? BATCH_WINDOW_MS : 0;
-    if (this.#scheduled && (wait > 0 || !this.#timer)) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    if (this.#scheduled) return;
     this.#scheduled = true;
-    if (wait > 0) {
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        void this.#runQueued();
-      }, wait);
-    } else {
-      setImmediate(() => void this.#runQueued());
-    }
+    setImmediate(() => void this.#runQueued());
   }
 
   async #runQueued(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_WINDOW_MS, FrameBatcher, MAX_BATCH, packBatch, STATE_SIZE, unpackBatch, type BatchJob, type BatchResult } from '../../../src/engines/vad/silero-batches.js';
+import { FrameBatcher, MAX_BATCH, packBatch, STATE_SIZE, unpackBatch, type BatchJob, type BatchResult } from '../../../src/engines/vad/silero-batches.js';
 
 const WIDTH = 576;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,32 +41,21 @@ describe('Silero frame batches', () => {
     });
   });
 
-  it('under load, frames arriving apart wait for one another (up to the window); idle, they run at once', async () => {
+  it('frames submitted while a run is under way go together into the next run', async () => {
     const sizes: number[] = [];
-    let clock = 0;
-    const batcher = new FrameBatcher(fakeModel(sizes), () => clock);
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-    const threeApart = async () => {
-      sizes.length = 0;
-      const runs: Promise<unknown>[] = [];
-      for (let i = 0; i < 3; i++) {
-        runs.push(batcher.submit(frame(i).input, frame(i).state));
-        await nextTurn();
-      }
-      await Promise.all(runs);
-      return [...sizes];
-    };
-    expect(batcher.busy).toBe(false);
-    expect(await threeApart()).toEqual([1, 1, 1]);
-    // A period with more than a frame a ms makes the next period busy.
-    await Promise.all(Array.from({ length: 150 }, () => batcher.submit(frame(1).input, frame(1).state)));
-    clock += 100;
-    expect(await threeApart()).toEqual([3]);
-    expect(batcher.busy).toBe(true);
-    // Quiet for more than a period: idle again.
-    clock += 250;
-    expect(await threeApart()).toEqual([1, 1, 1]);
-    expect(BATCH_WINDOW_MS).toBeLessThanOrEqual(5);
+    let release!: () => void;
+    const model = fakeModel(sizes);
+    const batcher = new FrameBatcher(async (job) => {
+      if (sizes.length === 0) await new Promise<void>((resolve) => (release = resolve));
+      return model(job);
+    });
+    const first = batcher.submit(frame(0).input, frame(0).state);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [1, 2, 3].map((i) => batcher.submit(frame(i).input, frame(i).state));
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, ...later]);
+    expect(sizes).toEqual([1, 3]);
   });
 
   it('a failed run fails only its own frames', async () => {
