@@ -8,6 +8,7 @@
  * reason), so an HTTP request is closed either way.
  */
 import { concatInt16 } from '../../audio/pcm.js';
+import { listenForAbort } from '../abort-listener.js';
 import type { SttEvent, SttFinal, SttStream, SttWord } from './index.js';
 
 export interface UtteranceTranscript {
@@ -32,20 +33,14 @@ export class BufferedSttStream implements SttStream {
   #closed = false;
   #notify: (() => void) | null = null;
   #iterated = false;
-  #unlisten = () => {};
+  /** A no-op until the constructor listens: a signal already aborted fails the stream before that. */
+  #unlisten: () => void = () => {};
 
   /** `signal` aborts the stream: the iteration throws its reason, and `decode`'s signal aborts. */
   constructor(signal: AbortSignal, sampleRate: number, decode: DecodeUtterance) {
     this.#sampleRate = sampleRate;
     this.#decode = decode;
-    const onAbort = () => this.fail(signal.reason);
-    if (signal.aborted) onAbort();
-    else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      // A listener keeps a composite signal (AbortSignal.any) alive as long as its sources, which
-      // may be the engine's own: a finished stream lets go, or every stream ever opened is kept.
-      this.#unlisten = () => signal.removeEventListener('abort', onAbort);
-    }
+    this.#unlisten = listenForAbort(signal, () => this.fail(signal.reason));
   }
 
   write(pcm: Int16Array): void {

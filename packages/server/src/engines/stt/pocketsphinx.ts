@@ -25,6 +25,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ParleyError } from '@parley/protocol';
+import { listenForAbort } from '../abort-listener.js';
 import {
   StableText,
   supportsLanguage,
@@ -468,7 +469,8 @@ class PocketsphinxStream implements SttStream {
   #closed = false;
   #notify: (() => void) | null = null;
   #iterated = false;
-  #unlisten = () => {};
+  /** A no-op until the constructor listens: a signal already aborted fails the stream before that. */
+  #unlisten: () => void = () => {};
   // Decoder side.
   /** Samples handed to the decoder in this utterance. */
   fedSamples = 0;
@@ -479,13 +481,7 @@ class PocketsphinxStream implements SttStream {
   constructor(signal: AbortSignal, sampleRate: number, finalTimeoutMs: number) {
     this.#sampleRate = sampleRate;
     this.#finalTimeoutMs = finalTimeoutMs;
-    const onAbort = () => this.fail(signal.reason);
-    if (signal.aborted) onAbort();
-    else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      // The signal lives as long as the engine (AbortSignal.any): a finished stream must let go of it.
-      this.#unlisten = () => signal.removeEventListener('abort', onAbort);
-    }
+    this.#unlisten = listenForAbort(signal, () => this.fail(signal.reason));
   }
 
   write(pcm: Int16Array): void {
