@@ -97,31 +97,10 @@ export async function startServer(options: ParleyServerOptions): Promise<ParleyS
   const admission = new Admission(options.admission, now);
   const metrics = options.metrics ?? new ServerMetrics();
   const readiness = options.readiness ?? new Readiness();
-  const endpoint = new RealtimeEndpoint({
-    profiles: options.profiles,
-    auth: authenticator,
-    origins,
-    admission,
-    now,
-    logger,
-    maxFrameBytes: options.maxFrameBytes,
-    mcp: options.mcp,
-    limits: options.limits,
-    outbound: options.outbound,
-    metrics,
-  });
-  const calls = new CallEndpoint({
-    profiles: options.profiles,
-    auth: authenticator,
-    origins,
-    admission,
-    now,
-    logger,
-    mcp: options.mcp,
-    limits: options.limits,
-    metrics,
-    hostAddresses: options.iceHostAddresses,
-  });
+  // What the WebSocket endpoint and the WebRTC call endpoint both check and give their sessions.
+  const sessionsGate = { profiles: options.profiles, auth: authenticator, origins, admission, now, logger, mcp: options.mcp, limits: options.limits, metrics };
+  const endpoint = new RealtimeEndpoint({ ...sessionsGate, maxFrameBytes: options.maxFrameBytes, outbound: options.outbound });
+  const calls = new CallEndpoint({ ...sessionsGate, hostAddresses: options.iceHostAddresses });
   const secretRoutes = { auth: authenticator, origins, profiles: options.profiles, mcp: options.mcp, now, logger };
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     handleClientSecretRoute(req, res, secretRoutes) || calls.handle(req, res) || handleHttp(req, res, { profiles: options.profiles, metrics, readiness });

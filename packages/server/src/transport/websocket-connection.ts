@@ -4,25 +4,16 @@
  * the outbound buffer's bounds (outbound.ts). The connection also keeps the session's deadlines
  * (connection-deadlines.ts).
  */
-import { createCodec, ParleyError, type Dialect, type SessionPatch } from '@parley/protocol';
+import { createCodec, ParleyError, type SessionPatch } from '@parley/protocol';
 import { WebSocket, type RawData } from 'ws';
-import type { Logger } from '../logger.js';
-import type { ModelProfile } from '../profiles.js';
-import type { McpSettings } from '../tools/mcp-registry.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { Session } from '../session/session.js';
-import { readClientFrame, sessionOptions } from './client-frames.js';
-import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../session/limits.js';
+import { readClientFrame, sessionOptions, type TransportSessionOptions } from './client-frames.js';
+import { DEFAULT_SESSION_LIMITS } from '../session/limits.js';
 import { armDeadlines } from './connection-deadlines.js';
 import { CLIENT_TOO_SLOW_CLOSE_CODE, CLOSE_GRACE_MS, DEFAULT_OUTBOUND_LIMITS, outboundVerdict, tooSlowReason, type OutboundLimits } from './outbound.js';
 
-export interface ConnectionOptions {
-  dialect: Dialect;
-  profile: ModelProfile;
-  model: string | null;
-  logger: Logger;
-  mcp?: McpSettings;
-  limits?: Partial<SessionLimits>;
+export interface ConnectionOptions extends TransportSessionOptions {
   outbound?: OutboundLimits;
   /** Counts the session's events and latencies. */
   metrics: ServerMetrics;

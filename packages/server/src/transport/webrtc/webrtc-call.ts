@@ -10,17 +10,13 @@
  * actually sent, by itself: `conversation.item.truncated` follows `response.done` and
  * `output_audio_buffer.cleared`.
  */
-import { createCodec, newId, type ClientEvent, type Dialect, type ServerEvent, type ServerEventInit, type SessionPatch } from '@parley/protocol';
+import { createCodec, newId, type ClientEvent, type ServerEvent, type ServerEventInit, type SessionPatch } from '@parley/protocol';
 import type { RTCDataChannel } from 'werift';
-import type { Logger } from '../../logger.js';
 import type { ServerMetrics } from '../../metrics/server-metrics.js';
-import type { ModelProfile } from '../../profiles.js';
 import { snapshotItem } from '../../session/item-snapshot.js';
-import type { SessionLimits } from '../../session/limits.js';
 import { DEFAULT_SESSION_LIMITS } from '../../session/limits.js';
 import { Session } from '../../session/session.js';
-import { readClientFrame, sessionOptions } from '../client-frames.js';
-import type { McpSettings } from '../../tools/mcp-registry.js';
+import { readClientFrame, sessionOptions, type TransportSessionOptions } from '../client-frames.js';
 import { armDeadlines } from '../connection-deadlines.js';
 import { AssistantAudio } from './assistant-audio.js';
 import { MicrophoneInput } from './microphone-input.js';
@@ -31,14 +27,8 @@ import { Playout, type PlayoutCut } from './playout.js';
 /** A client that got its answer but never connected (gone, or blocked by a firewall) frees its slot after this. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 
-export interface CallOptions {
+export interface CallOptions extends TransportSessionOptions {
   id: string;
-  dialect: Dialect;
-  profile: ModelProfile;
-  model: string | null;
-  logger: Logger;
-  mcp?: McpSettings;
-  limits?: Partial<SessionLimits>;
   metrics: ServerMetrics;
   /** A client secret's session configuration: the session starts with it. */
   initialSession?: SessionPatch;
