@@ -85,6 +85,7 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
   if (params.additional_instructions) instructions = instructions ? `${instructions}\n\n${params.additional_instructions}` : params.additional_instructions;
   const output = params.audio?.output;
   const items = contextItems(params, conversation);
+  const functionTools = llm.capabilities.tools ? llmTools(tools) : [];
   const voice = output?.voice ?? session.audio.output.voice;
   // Voice Live: `animation` without `outputs` means blendshapes.
   const animationOutputs: readonly string[] = session.animation ? (session.animation.outputs ?? ['blendshapes']) : [];
@@ -102,8 +103,8 @@ export function planResponse({ params, session, temperatureSet, conversation, ll
         session.truncation,
         contextTokens - answerReserve(params.max_output_tokens ?? session.max_output_tokens, contextTokens),
       ).messages,
-    tools: llm.capabilities.tools ? llmTools(tools) : [],
-    searchTools: llm.capabilities.tools && search ? search.llmTools(new Set(llmTools(tools).map((tool) => tool.name))) : [],
+    tools: functionTools,
+    searchTools: llm.capabilities.tools && search ? search.llmTools(new Set(functionTools.map((tool) => tool.name))) : [],
     includeSearchResults: session.include?.includes('file_search_call.results') ?? false,
     tool_choice: llmToolChoice(toolChoice),
     mcp: llm.capabilities.tools ? mcpServers(tools) : [],
